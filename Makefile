@@ -1,0 +1,52 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+# Everything they need is installed here (venv, npm ci); prerequisites are
+# Python 3.11+, Java 17+, Node 20+ and the Google Cloud SDK emulators.
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STACK := $(VPY) emulators/stack.py
+PY_STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench lint typecheck test-python test-rules check-prereqs clean deps
+
+$(PY_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+emulators/node_modules/.package-lock.json: emulators/package-lock.json
+	cd emulators && npm ci --no-audit --no-fund --loglevel=error
+
+tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+
+deps: $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json
+
+lint: $(PY_STAMP)
+	$(VPY) -m ruff check .
+	$(VPY) -m ruff format --check .
+
+typecheck: $(PY_STAMP)
+	$(VPY) -m mypy
+
+# Every suite, inside one emulator stack (reused when one is already running).
+test: deps lint typecheck
+	$(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python
+
+test-rules: tests/js/node_modules/.package-lock.json
+	cd tests/js && npm run --silent test:rules
+
+test-python: $(PY_STAMP)
+	$(VPY) -m pytest -q
+
+demo: deps
+	$(STACK) exec -- $(VPY) -m vtchat.demo
+
+bench: deps
+	$(STACK) exec -- $(VPY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) emulators/node_modules tests/js/node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,103 @@
+"""Cloud Functions entry points: each adapts one request to one service call.
+
+Deployed from this directory with one function per entry point (see infra/);
+locally every entry point is served under /api/<name> by
+emulators/serve_functions.py. The domain lives in the `vtchat` package.
+"""
+
+from __future__ import annotations
+
+import functions_framework
+from flask import Request, Response
+
+from vtchat import assignment, lifecycle, relay
+from vtchat import availability as advisor_availability
+from vtchat import intake as intake_service
+from vtchat import stream as streams
+from vtchat.access import require_own_session
+from vtchat.http import (
+    caller,
+    endpoint,
+    event_stream,
+    read_json,
+    reply,
+    staff_identity,
+    visitor_claim,
+)
+from vtchat.models import (
+    AvailabilityRequest,
+    IntakeRequest,
+    MessageRequest,
+    SessionRequest,
+)
+from vtchat.services import services
+from vtchat.tokens import SessionClaim
+
+
+@functions_framework.http
+@endpoint("POST")
+def intake(request: Request) -> Response:
+    body = read_json(request, IntakeRequest)
+    return reply(intake_service.start_chat(services(), body), status=201)
+
+
+@functions_framework.http
+@endpoint("GET")
+def stream(request: Request) -> Response:
+    svc = services()
+    claim = visitor_claim(svc, request)
+    after = streams.parse_last_event_id(request.headers.get("Last-Event-ID"))
+    return event_stream(streams.open_stream(svc, session_id=claim.session_id, after=after))
+
+
+@functions_framework.http
+@endpoint("POST")
+def messages(request: Request) -> Response:
+    svc = services()
+    who = caller(svc, request)
+    body = read_json(request, MessageRequest)
+    if isinstance(who, SessionClaim):
+        require_own_session(who, body.session_id)
+        result = relay.post_message(svc, body, staff=None)
+    else:
+        result = relay.post_message(svc, body, staff=who)
+    return reply(result, status=200 if result.duplicate else 201)
+
+
+@functions_framework.http
+@endpoint("POST")
+def leave(request: Request) -> Response:
+    svc = services()
+    claim = visitor_claim(svc, request)
+    body = read_json(request, SessionRequest)
+    require_own_session(claim, body.session_id)
+    return reply(lifecycle.end_chat(svc, session_id=body.session_id, ended_by="visitor"))
+
+
+@functions_framework.http
+@endpoint("POST")
+def availability(request: Request) -> Response:
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, AvailabilityRequest)
+    return reply(advisor_availability.set_availability(svc, staff=staff, request=body))
+
+
+@functions_framework.http
+@endpoint("POST")
+def accept(request: Request) -> Response:
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, SessionRequest)
+    return reply(assignment.accept(svc, staff=staff, session_id=body.session_id))
+
+
+@functions_framework.http
+@endpoint("POST")
+def end(request: Request) -> Response:
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, SessionRequest)
+    return reply(
+        lifecycle.end_chat(svc, session_id=body.session_id, ended_by="advisor", staff=staff)
+    )

@@ -1,0 +1,1 @@
+"""Domain package of the Veilig Thuis chat functions."""

@@ -1,0 +1,27 @@
+"""Who may act on a session: the one place that decides it for the functions.
+
+firestore.rules decides what the console may read; these checks decide what
+visitors and staff may change, and must agree with the rules.
+"""
+
+from __future__ import annotations
+
+from vtchat.errors import Forbidden
+from vtchat.models import SessionDoc, Staff
+from vtchat.tokens import SessionClaim
+
+
+def require_own_session(claim: SessionClaim, session_id: str) -> None:
+    if claim.session_id != session_id:
+        raise Forbidden("Dit gesprek hoort niet bij jouw chat.", code="wrong_session")
+
+
+def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
+    if session.advisor_uid == staff.uid:
+        return True
+    return staff.role == "supervisor" and session.org == staff.org
+
+
+def require_staff_on_session(staff: Staff, session: SessionDoc) -> None:
+    if not can_staff_act(staff, session):
+        raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")

@@ -1,0 +1,198 @@
+"""Pairing waiting chats with advisors who have room.
+
+Invariants, kept by Firestore transactions rather than by timing: a chat has
+at most one advisor, and an advisor never has more active chats than their
+capacity. Every pairing reads the session and the advisor documents it changes
+inside the transaction, so two dispatchers racing for the same chat or the
+same free slot cannot both commit.
+
+Liveness comes from dispatching after every event that can make a pairing
+possible (an intake, an advisor coming online or freeing a slot); whichever of
+two such events commits last sees both. A dispatch that gives up under heavy
+contention leaves the chat waiting, and the next event or `tick` pairs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from google.api_core import exceptions as api_exceptions
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat.errors import Conflict, NotFound
+from vtchat.logs import log
+from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff
+from vtchat.services import Services
+from vtchat.store import Store, from_snapshot
+from vtchat.timeline import TimelineWriter
+
+_MAX_ROUNDS = 20
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    session_id: str
+    advisor_uid: str
+
+
+@dataclass
+class _Candidate:
+    uid: str
+    doc: AdvisorDoc
+    active: int
+
+    @property
+    def free(self) -> int:
+        return self.doc.capacity - self.active
+
+    def rank(self) -> tuple[int, datetime]:
+        # Most room first; among equals whoever waited longest for a chat.
+        return (-self.free, self.doc.last_assigned_at or _EPOCH)
+
+
+def _assign(
+    store: Store,
+    transaction: Transaction,
+    *,
+    session_id: str,
+    session: SessionDoc,
+    advisor_uid: str,
+    advisor: AdvisorDoc,
+    now: datetime,
+) -> None:
+    timeline = TimelineWriter(
+        store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
+    )
+    timeline.system("assigned", advisor_name=advisor.display_name, org_name=advisor.org_name)
+    store.update(
+        transaction,
+        store.session(session_id),
+        {
+            "state": "active",
+            "assignedAt": now,
+            "advisorUid": advisor_uid,
+            "advisorName": advisor.display_name,
+            "advisorOrg": advisor.org,
+            "advisorOrgName": advisor.org_name,
+            "seq": timeline.seq,
+        },
+    )
+
+
+def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
+    store = svc.store
+    batch_size = svc.settings.dispatch_batch
+
+    def body(transaction: Transaction) -> list[Assignment]:
+        waiting = store.query(store.waiting_queue(org).limit(batch_size), transaction=transaction)
+        if not waiting:
+            return []
+        candidates = [
+            _Candidate(uid=snap.id, doc=doc, active=doc.active_count)
+            for snap in store.query(store.online_advisors(org), transaction=transaction)
+            for doc in (from_snapshot(AdvisorDoc, snap),)
+        ]
+        now = datetime.now(UTC)
+        paired: list[Assignment] = []
+        for snapshot in waiting:
+            room = [c for c in candidates if c.free > 0]
+            if not room:
+                break
+            chosen = min(room, key=_Candidate.rank)
+            _assign(
+                store,
+                transaction,
+                session_id=snapshot.id,
+                session=from_snapshot(SessionDoc, snapshot),
+                advisor_uid=chosen.uid,
+                advisor=chosen.doc,
+                now=now,
+            )
+            chosen.active += 1
+            chosen.doc = chosen.doc.model_copy(update={"last_assigned_at": now})
+            paired.append(Assignment(session_id=snapshot.id, advisor_uid=chosen.uid))
+        for candidate in candidates:
+            if candidate.active != candidate.doc.active_count:
+                store.update(
+                    transaction,
+                    store.advisor(candidate.uid),
+                    {"activeCount": candidate.active, "lastAssignedAt": now},
+                )
+        return paired
+
+    return store.run_transaction(body)
+
+
+def dispatch(svc: Services, *, org: str) -> list[Assignment]:
+    """Pair the organisation's queue with its free advisors until one runs out."""
+    assigned: list[Assignment] = []
+    for _ in range(_MAX_ROUNDS):
+        paired = _pair_round(svc, org=org)
+        assigned.extend(paired)
+        if len(paired) < svc.settings.dispatch_batch:
+            break
+    for item in assigned:
+        log(
+            "INFO", "chat_assigned", sessionId=item.session_id, advisorUid=item.advisor_uid, org=org
+        )
+    return assigned
+
+
+def dispatch_quietly(svc: Services, *, org: str) -> list[Assignment]:
+    """Dispatch after the caller's own work has committed; never fail that work.
+
+    The caller's change is already safe in Firestore; if pairing loses every
+    retry to contention, the chat simply keeps waiting for the next dispatch.
+    """
+    try:
+        return dispatch(svc, org=org)
+    except (ValueError, api_exceptions.GoogleAPICallError) as e:
+        log("WARNING", "dispatch_deferred", org=org, reason=type(e).__name__)
+        return []
+
+
+def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateResponse:
+    """An advisor picks one specific waiting chat of their organisation."""
+    store = svc.store
+
+    def body(transaction: Transaction) -> SessionStateResponse:
+        session_snap = store.get(store.session(session_id), transaction=transaction)
+        advisor_snap = store.get(store.advisor(staff.uid), transaction=transaction)
+        if not session_snap.exists:
+            raise NotFound()
+        session = from_snapshot(SessionDoc, session_snap)
+        if session.org != staff.org:
+            raise NotFound()
+        if session.state != "waiting":
+            if session.advisor_uid == staff.uid:
+                return SessionStateResponse(session_id=session_id, state=session.state)
+            raise Conflict("Deze chat is al door een collega opgepakt.", code="already_taken")
+        if not advisor_snap.exists:
+            raise Conflict("Zet jezelf eerst online.", code="advisor_offline")
+        advisor = from_snapshot(AdvisorDoc, advisor_snap)
+        if advisor.status != "online":
+            raise Conflict("Zet jezelf eerst online.", code="advisor_offline")
+        if advisor.active_count >= advisor.capacity:
+            raise Conflict("Je hebt al het maximale aantal chats.", code="at_capacity")
+        now = datetime.now(UTC)
+        _assign(
+            store,
+            transaction,
+            session_id=session_id,
+            session=session,
+            advisor_uid=staff.uid,
+            advisor=advisor,
+            now=now,
+        )
+        store.update(
+            transaction,
+            store.advisor(staff.uid),
+            {"activeCount": advisor.active_count + 1, "lastAssignedAt": now},
+        )
+        return SessionStateResponse(session_id=session_id, state="active")
+
+    result = store.run_transaction(body)
+    log("INFO", "chat_accepted", sessionId=session_id, advisorUid=staff.uid)
+    return result

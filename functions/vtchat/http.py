@@ -1,0 +1,205 @@
+"""HTTP plumbing shared by every entry point: parsing, identities, errors.
+
+This is the one place where a `ChatError` becomes an HTTP response. Anything
+else that escapes a handler is logged without its message (which could carry
+user text) and answered as a bare 500.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from flask import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from vtchat import tokens
+from vtchat.errors import (
+    BadRequest,
+    ChatError,
+    InvalidInput,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    Unauthenticated,
+)
+from vtchat.logs import log
+from vtchat.models import Staff
+from vtchat.services import Services
+
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[Request], Response]
+
+MAX_BODY_BYTES = 32 * 1024
+
+# Visitors carry no ambient credentials (no cookies; tokens live in the
+# widget's memory and travel in a header), so allowing any origin exposes
+# nothing: the widget is embedded on 26 organisations' own websites.
+_COMMON_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Last-Event-ID",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Max-Age": "600",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+_CUSTOM_ERRORS = {
+    "nickname_url",
+    "nickname_chars",
+    "text_empty",
+    "text_chars",
+    "message_id",
+    "postcode_or_region",
+}
+_PATTERN_MESSAGES = {
+    "postcode": "Vul alleen de 4 cijfers van je postcode in, bijvoorbeeld 3511.",
+    "region": "Kies een regio uit de lijst.",
+    "sessionId": "Ongeldig gesprek-id.",
+}
+_RANGE_MESSAGES = {
+    "age": "Vul een leeftijd in tussen 6 en 120.",
+    "capacity": "Kies een aantal van 1 tot en met 5.",
+}
+
+
+def _dutch_message(error: Any, field: str) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in _CUSTOM_ERRORS:
+        return str(error["msg"])
+    if kind == "missing":
+        return "Dit veld is verplicht."
+    if kind == "string_too_short":
+        return "Vul dit veld in." if ctx.get("min_length") == 1 else "Dit is te kort."
+    if kind == "string_too_long":
+        return f"Gebruik maximaal {ctx.get('max_length')} tekens."
+    if kind == "string_pattern_mismatch":
+        return _PATTERN_MESSAGES.get(field, "Dit heeft niet de goede vorm.")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _RANGE_MESSAGES.get(field, "Deze waarde is te groot of te klein.")
+    if kind in ("literal_error", "enum"):
+        return "Kies een van de mogelijkheden."
+    if kind == "extra_forbidden":
+        return "Dit veld kennen we niet."
+    if kind.startswith("int") or kind == "int_type":
+        return _RANGE_MESSAGES.get(field, "Vul een getal in.")
+    return "Deze waarde klopt niet."
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        location = [str(part) for part in item["loc"]]
+        field = ".".join(location) or "postcode"
+        fields.setdefault(field, _dutch_message(item, location[0] if location else "postcode"))
+    return fields
+
+
+def read_json(request: Request, model: type[M]) -> M:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    raw = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    try:
+        payload = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BadRequest("Het verzoek is geen geldige JSON.", code="invalid_json") from e
+    if not isinstance(payload, dict):
+        raise BadRequest("Het verzoek moet een JSON-object zijn.", code="invalid_json")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as e:
+        fields = field_errors(e)
+        message = next(iter(fields.values())) if len(fields) == 1 else None
+        raise InvalidInput(message, fields=fields) from e
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(code="token_missing")
+    return token.strip()
+
+
+def visitor_claim(svc: Services, request: Request) -> tokens.SessionClaim:
+    return tokens.verify(key=svc.session_key, token=bearer_token(request))
+
+
+def staff_identity(svc: Services, request: Request) -> Staff:
+    token = bearer_token(request)
+    if tokens.is_session_token(token):
+        raise Unauthenticated("Meld je aan als medewerker.", code="staff_only")
+    return svc.verify_staff(token)
+
+
+def caller(svc: Services, request: Request) -> tokens.SessionClaim | Staff:
+    """The visitor's session claim or the advisor's identity, by token kind."""
+    token = bearer_token(request)
+    if tokens.is_session_token(token):
+        return tokens.verify(key=svc.session_key, token=token)
+    return svc.verify_staff(token)
+
+
+def reply(model: BaseModel, *, status: int = 200) -> Response:
+    return Response(
+        model.model_dump_json(by_alias=True), status=status, mimetype="application/json"
+    )
+
+
+def event_stream(events: Iterator[str] | None) -> Response:
+    if events is None:
+        return Response(status=204)
+    return Response(
+        events,
+        status=200,
+        mimetype="text/event-stream",
+        # Buffering proxies would hold events back until the stream ends.
+        headers={"X-Accel-Buffering": "no"},
+    )
+
+
+def error_response(error: ChatError) -> Response:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.fields:
+        body["fields"] = error.fields
+    return Response(json.dumps({"error": body}), status=error.status, mimetype="application/json")
+
+
+def endpoint(*methods: str) -> Callable[[Handler], Handler]:
+    """Wrap an entry point: methods, CORS preflight, errors, common headers."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def run(request: Request) -> Response:
+            if request.method == "OPTIONS":
+                response = Response(status=204)
+            else:
+                try:
+                    if request.method not in methods:
+                        raise MethodNotAllowed()
+                    response = handler(request)
+                except ChatError as e:
+                    response = error_response(e)
+                except Exception as e:  # noqa: BLE001 - the last line of defence
+                    # The exception's text may quote user input: log its type and frames only.
+                    log(
+                        "ERROR",
+                        "unhandled_error",
+                        endpoint=handler.__name__,
+                        error=type(e).__name__,
+                        frames="".join(traceback.format_tb(e.__traceback__))[-4000:],
+                    )
+                    response = error_response(ChatError())
+            response.headers.setdefault("Cache-Control", "no-store")
+            for name, value in _COMMON_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return run
+
+    return decorate

@@ -1,0 +1,80 @@
+"""Starting an anonymous chat: the intake form becomes a waiting session."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from vtchat import assignment, tokens
+from vtchat.logs import log
+from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
+from vtchat.services import Services
+from vtchat.store import to_doc
+from vtchat.timeline import TimelineWriter
+
+# Finer bands for minors: advice for a 13-year-old differs from a 17-year-old's.
+_AGE_BANDS: tuple[tuple[int, str], ...] = (
+    (11, "<12"),
+    (15, "12-15"),
+    (17, "16-17"),
+    (23, "18-23"),
+    (30, "24-30"),
+    (40, "31-40"),
+    (50, "41-50"),
+    (64, "51-64"),
+)
+
+
+def age_band(age: int) -> str:
+    for upper, band in _AGE_BANDS:
+        if age <= upper:
+            return band
+    return "65+"
+
+
+def new_session_id() -> str:
+    # 144 bits: unguessable, and short enough for logs.
+    return secrets.token_urlsafe(18)
+
+
+def start_chat(
+    svc: Services, request: IntakeRequest, *, now: datetime | None = None
+) -> IntakeResponse:
+    now = now or datetime.now(UTC)
+    if request.region is not None:
+        org = svc.directory.get(request.region)
+    else:
+        assert request.postcode is not None  # guaranteed by IntakeRequest
+        org = svc.directory.get(svc.postcodes.resolve(request.postcode))
+    config = svc.settings
+    token_expiry = now + config.session_max_lifetime
+    # Provisional: replaced by endedAt + retention when the chat ends.
+    expire_at = token_expiry + config.content_retention
+    session_id = new_session_id()
+    store = svc.store
+    batch = store.client.batch()
+    timeline = TimelineWriter(store, batch, session_id, seq=0, expire_at=expire_at)
+    timeline.system("queued")
+    session = SessionDoc(
+        region=org.id,
+        org=org.id,
+        state="waiting",
+        nickname=request.nickname,
+        age_band=age_band(request.age),
+        gender=request.gender,
+        answers=request.answers.model_dump(by_alias=True, exclude_none=True),
+        created_at=now,
+        queued_at=now,
+        seq=timeline.seq,
+        expire_at=expire_at,
+    )
+    store.create(batch, store.session(session_id), to_doc(session))
+    batch.commit()
+    log("INFO", "chat_started", sessionId=session_id, org=org.id)
+    assignment.dispatch_quietly(svc, org=org.id)
+    return IntakeResponse(
+        session_id=session_id,
+        token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),
+        expires_at=token_expiry,
+        region=RegionRef(id=org.id, name=org.name),
+    )

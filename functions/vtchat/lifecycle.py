@@ -1,0 +1,105 @@
+"""Ending chats and making their content expire on schedule.
+
+Firestore TTL does not cascade, so every message carries its own `expireAt`.
+While a chat runs, that is a provisional deadline (start + maximum lifetime +
+retention); when it ends, the session and each message get the final one
+(end + retention). The session's `expiryFinal` flag records that the second
+step finished, so it can be completed later if an instance dies in between.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat import assignment
+from vtchat.access import require_staff_on_session
+from vtchat.errors import NotFound
+from vtchat.logs import log
+from vtchat.models import AdvisorDoc, EndedBy, SessionDoc, SessionStateResponse, Staff
+from vtchat.services import Services
+from vtchat.store import from_snapshot
+from vtchat.timeline import TimelineWriter
+
+
+def final_expiry(svc: Services, session: SessionDoc, ended_at: datetime) -> datetime:
+    config = svc.settings
+    served = session.assigned_at is not None
+    return ended_at + (config.content_retention if served else config.unserved_retention)
+
+
+def end_chat(
+    svc: Services,
+    *,
+    session_id: str,
+    ended_by: EndedBy,
+    staff: Staff | None = None,
+    now: datetime | None = None,
+) -> SessionStateResponse:
+    """End a chat once; ending an ended chat again is a no-op that succeeds."""
+    store = svc.store
+    session_ref = store.session(session_id)
+
+    def body(transaction: Transaction) -> tuple[SessionDoc, bool]:
+        snapshot = store.get(session_ref, transaction=transaction)
+        if not snapshot.exists:
+            raise NotFound()
+        session = from_snapshot(SessionDoc, snapshot)
+        if staff is not None:
+            require_staff_on_session(staff, session)
+        if session.state == "ended":
+            return session, False
+        advisor_ref = store.advisor(session.advisor_uid) if session.advisor_uid else None
+        advisor_snap = store.get(advisor_ref, transaction=transaction) if advisor_ref else None
+        ended_at = now or datetime.now(UTC)
+        expire_at = final_expiry(svc, session, ended_at)
+        timeline = TimelineWriter(
+            store, transaction, session_id, seq=session.seq, expire_at=expire_at
+        )
+        timeline.system("ended", ended_by=ended_by)
+        store.update(
+            transaction,
+            session_ref,
+            {
+                "state": "ended",
+                "endedAt": ended_at,
+                "endedBy": ended_by,
+                "expireAt": expire_at,
+                "expiryFinal": False,
+                "seq": timeline.seq,
+            },
+        )
+        if advisor_ref is not None and advisor_snap is not None and advisor_snap.exists:
+            advisor = from_snapshot(AdvisorDoc, advisor_snap)
+            store.update(
+                transaction, advisor_ref, {"activeCount": max(0, advisor.active_count - 1)}
+            )
+        return session, True
+
+    session, changed = store.run_transaction(body)
+    if changed:
+        log("INFO", "chat_ended", sessionId=session_id, endedBy=ended_by)
+        finalize_expiry(svc, session_id=session_id)
+        if session.advisor_uid:
+            assignment.dispatch_quietly(svc, org=session.org)
+    return SessionStateResponse(session_id=session_id, state="ended")
+
+
+def finalize_expiry(svc: Services, *, session_id: str) -> int:
+    """Give every message of an ended chat the session's final expireAt."""
+    store = svc.store
+    snapshot = store.get(store.session(session_id))
+    if not snapshot.exists:
+        return 0
+    session = from_snapshot(SessionDoc, snapshot)
+    if session.state != "ended" or session.expiry_final:
+        return 0
+    stale = [
+        message.reference
+        for message in store.query(store.messages(session_id))
+        if (message.to_dict() or {}).get("expireAt") != session.expire_at
+    ]
+    updated = store.update_all(stale, {"expireAt": session.expire_at})
+    store.update_all([store.session(session_id)], {"expiryFinal": True})
+    return updated

@@ -1,0 +1,278 @@
+"""Pydantic models for every request, response and stored document.
+
+Requests forbid unknown fields and carry their limits, so a bad request fails
+in one place with a field-level message. Documents are what Firestore holds;
+their field names (camelCase) are the contract of docs/architecture.md and of
+firestore.rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+Gender = Literal["woman", "man", "other", "unspecified"]
+SessionState = Literal["waiting", "active", "ended"]
+Sender = Literal["visitor", "advisor", "system"]
+SystemEvent = Literal["queued", "assigned", "ended"]
+Role = Literal["advisor", "supervisor"]
+AdvisorStatus = Literal["online", "offline"]
+EndedBy = Literal["visitor", "advisor", "system"]
+
+OrgId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+SessionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
+
+_URL_LIKE = re.compile(
+    r"(://|www\.|\b[\w-]+\.(?:nl|com|net|org|eu|be|de|info|io|me|app|xyz|ly|co|tk|ru)\b)",
+    re.IGNORECASE,
+)
+# Everything in Unicode's "other" categories except the line breaks and tabs
+# people type: control, format (bidi overrides), private use, unassigned.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs"}
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def _has_forbidden_chars(text: str, *, allow_newlines: bool) -> bool:
+    for char in text:
+        if allow_newlines and char in _ALLOWED_CONTROLS:
+            continue
+        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
+            return True
+    return False
+
+
+def _check_nickname(value: str) -> str:
+    if _URL_LIKE.search(value):
+        raise PydanticCustomError("nickname_url", "Een bijnaam mag geen internetadres bevatten.")
+    if _has_forbidden_chars(value, allow_newlines=False):
+        raise PydanticCustomError("nickname_chars", "Gebruik alleen gewone letters en tekens.")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("text_empty", "Typ eerst een bericht.")
+    if _has_forbidden_chars(value, allow_newlines=True):
+        raise PydanticCustomError(
+            "text_chars", "Het bericht bevat tekens die niet zijn toegestaan."
+        )
+    return value
+
+
+def _check_message_id(value: str) -> str:
+    try:
+        uuid.UUID(value)
+    except ValueError as e:
+        raise PydanticCustomError("message_id", "Ongeldig bericht-id.") from e
+    return value.lower()
+
+
+Nickname = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=30),
+    AfterValidator(_check_nickname),
+]
+MessageText = Annotated[
+    str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_check_text)
+]
+MessageId = Annotated[
+    str, StringConstraints(min_length=32, max_length=36), AfterValidator(_check_message_id)
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+
+class _Request(_Model):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
+    )
+
+
+# --- visitor requests ---------------------------------------------------------
+
+
+class IntakeAnswers(_Request):
+    """The optional questions a visitor may answer before the chat starts."""
+
+    about: Literal["myself", "someone_else", "child", "other"] | None = None
+    first_contact: Literal["yes", "no", "unknown"] | None = None
+
+
+class IntakeRequest(_Request):
+    nickname: Nickname
+    age: Annotated[int, Field(ge=6, le=120, strict=True)]
+    gender: Gender
+    postcode: Annotated[str | None, StringConstraints(pattern=r"^[1-9][0-9]{3}$")] = None
+    region: OrgId | None = None
+    answers: IntakeAnswers = IntakeAnswers()
+
+    @model_validator(mode="after")
+    def _postcode_or_region(self) -> IntakeRequest:
+        if (self.postcode is None) == (self.region is None):
+            raise PydanticCustomError(
+                "postcode_or_region",
+                "Vul de 4 cijfers van je postcode in, of kies je regio.",
+            )
+        return self
+
+
+class SessionRequest(_Request):
+    session_id: SessionId
+
+
+class MessageRequest(_Request):
+    session_id: SessionId
+    message_id: MessageId
+    text: MessageText
+
+
+# --- advisor requests ---------------------------------------------------------
+
+
+class AvailabilityRequest(_Request):
+    status: AdvisorStatus
+    capacity: Annotated[int, Field(ge=1, le=5, strict=True)] | None = None
+
+
+# --- responses ----------------------------------------------------------------
+
+
+class RegionRef(_Model):
+    id: str
+    name: str
+
+
+class IntakeResponse(_Model):
+    session_id: str
+    token: str
+    expires_at: datetime
+    region: RegionRef
+
+
+class MessageAccepted(_Model):
+    message_id: str
+    seq: int
+    created_at: datetime | None
+    duplicate: bool
+
+
+class SessionStateResponse(_Model):
+    session_id: str
+    state: SessionState
+
+
+class AdvisorState(_Model):
+    uid: str
+    org: str
+    status: AdvisorStatus
+    capacity: int
+    active_count: int
+
+
+# --- identities ---------------------------------------------------------------
+
+
+class Staff(_Model):
+    """An advisor or supervisor as proven by a verified Firebase ID token."""
+
+    uid: str
+    role: Role
+    org: OrgId
+    display_name: str
+
+
+# --- Firestore documents ------------------------------------------------------
+
+
+class SessionDoc(_Model):
+    region: str
+    org: str
+    state: SessionState
+    nickname: str
+    age_band: str
+    gender: Gender
+    answers: dict[str, str] = {}
+    created_at: datetime
+    queued_at: datetime
+    assigned_at: datetime | None = None
+    ended_at: datetime | None = None
+    advisor_uid: str | None = None
+    advisor_name: str | None = None
+    advisor_org: str | None = None
+    advisor_org_name: str | None = None
+    seq: int = 0
+    ended_by: EndedBy | None = None
+    # False until every message of an ended chat carries the final expireAt.
+    expiry_final: bool = False
+    expire_at: datetime
+
+
+class MessageDoc(_Model):
+    seq: int
+    kind: Literal["text", "system"]
+    sender: Sender
+    text: str | None = None
+    event: SystemEvent | None = None
+    advisor_name: str | None = None
+    org_name: str | None = None
+    sender_uid: str | None = None
+    ended_by: EndedBy | None = None
+    created_at: datetime | None = None
+    expire_at: datetime
+
+
+class AdvisorDoc(_Model):
+    org: str
+    role: Role
+    display_name: str
+    org_name: str
+    status: AdvisorStatus = "offline"
+    capacity: int = 3
+    active_count: int = 0
+    last_assigned_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+# --- what the visitor's event stream carries -----------------------------------
+
+
+class VisitorEvent(_Model):
+    """One timeline entry as the visitor may see it: no uids, no e-mail."""
+
+    seq: int
+    type: Literal["message", "queued", "assigned", "ended"]
+    sender: Sender
+    text: str | None = None
+    advisor_name: str | None = None
+    org_name: str | None = None
+    ended_by: EndedBy | None = None
+    at: datetime | None = None
+
+    @classmethod
+    def from_doc(cls, doc: MessageDoc) -> VisitorEvent:
+        return cls(
+            seq=doc.seq,
+            type="message" if doc.kind == "text" else (doc.event or "message"),
+            sender=doc.sender,
+            text=doc.text,
+            advisor_name=doc.advisor_name,
+            org_name=doc.org_name,
+            ended_by=doc.ended_by,
+            at=doc.created_at,
+        )

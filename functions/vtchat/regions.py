@@ -1,0 +1,149 @@
+"""The regional Veilig Thuis organisations and the postcode-to-region mapping.
+
+Organisations are a validated data file shipped with the code
+(`data/organisations.json`); the postcode mapping is reference data loaded into
+Firestore by `python -m vtchat.admin load-postcodes`, so a January boundary
+change is a data load, not a code change. Both are read once per instance.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from importlib import resources
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.alias_generators import to_camel
+
+from vtchat.errors import InvalidInput, Unavailable
+
+if TYPE_CHECKING:
+    from vtchat.store import Store
+
+_POSTCODE_CACHE_SECONDS = 600.0
+
+
+class Referral(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
+    )
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    description: Annotated[str, StringConstraints(max_length=300)] = ""
+    url: Annotated[str, StringConstraints(pattern=r"^https://", max_length=300)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=30)] | None = None
+
+
+class Organisation(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
+    )
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    name: Annotated[str, StringConstraints(min_length=3, max_length=120)]
+    short_name: Annotated[str, StringConstraints(min_length=2, max_length=80)]
+    # Names under which reference tables (CBS, source texts) know this organisation.
+    aliases: list[Annotated[str, StringConstraints(min_length=2, max_length=80)]] = []
+    referrals: list[Referral] = []
+
+
+class OrganisationsFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Annotated[int, Field(ge=1)]
+    organisations: Annotated[list[Organisation], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique(self) -> OrganisationsFile:
+        ids = [org.id for org in self.organisations]
+        if len(set(ids)) != len(ids):
+            raise ValueError("organisation ids must be unique")
+        aliases = [a.casefold() for org in self.organisations for a in org.aliases]
+        if len(set(aliases)) != len(aliases):
+            raise ValueError("organisation aliases must be unique")
+        return self
+
+
+class Directory:
+    """All organisations, by id and by any of their aliases."""
+
+    def __init__(self, organisations: list[Organisation]) -> None:
+        self._by_id = {org.id: org for org in organisations}
+        self._by_alias = {
+            alias.casefold(): org
+            for org in organisations
+            for alias in (*org.aliases, org.short_name)
+        }
+
+    def __contains__(self, org_id: object) -> bool:
+        return org_id in self._by_id
+
+    def __iter__(self) -> Iterator[Organisation]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, org_id: str) -> Organisation:
+        try:
+            return self._by_id[org_id]
+        except KeyError as e:
+            raise InvalidInput(
+                "Kies een regio uit de lijst.",
+                code="region_unknown",
+                fields={"region": "Kies een regio uit de lijst."},
+            ) from e
+
+    def by_alias(self, name: str) -> Organisation | None:
+        return self._by_alias.get(name.strip().casefold())
+
+
+def parse_directory(raw: str) -> Directory:
+    return Directory(OrganisationsFile.model_validate(json.loads(raw)).organisations)
+
+
+def load_directory() -> Directory:
+    raw = resources.files("vtchat").joinpath("data/organisations.json").read_text("utf-8")
+    return parse_directory(raw)
+
+
+class PostcodeIndex:
+    """PC4 → organisation id, from the `postcodes` reference documents.
+
+    The mapping is split into one document per leading digit (at most ~1,000
+    entries each), so an instance warms its cache with nine reads and then
+    serves every intake from memory.
+    """
+
+    def __init__(self, store: Store, directory: Directory) -> None:
+        self._store = store
+        self._directory = directory
+        self._lock = threading.Lock()
+        self._mapping: dict[str, str] = {}
+        self._loaded_at = 0.0
+
+    def _refresh(self) -> None:
+        mapping: dict[str, str] = {}
+        for snapshot in self._store.query(self._store.postcodes()):
+            entries = (snapshot.to_dict() or {}).get("map", {})
+            mapping.update({str(pc4): str(org) for pc4, org in entries.items()})
+        if not mapping:
+            raise Unavailable(
+                "De postcodes zijn nog niet geladen. Kies je regio in de lijst.",
+                code="postcodes_unavailable",
+            )
+        self._mapping = mapping
+        self._loaded_at = time.monotonic()
+
+    def resolve(self, postcode: str) -> str:
+        with self._lock:
+            if not self._mapping or time.monotonic() - self._loaded_at > _POSTCODE_CACHE_SECONDS:
+                self._refresh()
+            org_id = self._mapping.get(postcode)
+        if org_id is None or org_id not in self._directory:
+            message = "We kennen deze postcode niet. Kies je regio in de lijst."
+            raise InvalidInput(message, code="postcode_unknown", fields={"postcode": message})
+        return org_id

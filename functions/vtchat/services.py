@@ -1,0 +1,81 @@
+"""The clients a function needs, created lazily on first use and then reused.
+
+Nothing here connects at import time: an instance that only serves the status
+page never opens an Auth client, and tests build their own `Services`.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import firebase_admin
+from firebase_admin import auth as firebase_auth
+from google.cloud import firestore
+
+from vtchat.errors import Forbidden, Unauthenticated
+from vtchat.models import Staff
+from vtchat.regions import Directory, PostcodeIndex, load_directory
+from vtchat.settings import Settings, settings
+from vtchat.store import Store
+
+_STAFF_ROLES = ("advisor", "supervisor")
+
+
+class Services:
+    def __init__(self, config: Settings) -> None:
+        self.settings = config
+        self._lock = threading.Lock()
+
+    @functools.cached_property
+    def store(self) -> Store:
+        client = firestore.Client(project=self.settings.project_id)
+        return Store(client, transaction_attempts=self.settings.transaction_attempts)
+
+    @functools.cached_property
+    def directory(self) -> Directory:
+        return load_directory()
+
+    @functools.cached_property
+    def postcodes(self) -> PostcodeIndex:
+        return PostcodeIndex(self.store, self.directory)
+
+    @functools.cached_property
+    def firebase_app(self) -> firebase_admin.App:
+        with self._lock:
+            name = f"vtchat-{self.settings.project_id}"
+            try:
+                return firebase_admin.get_app(name)
+            except ValueError:
+                return firebase_admin.initialize_app(
+                    options={"projectId": self.settings.project_id}, name=name
+                )
+
+    @property
+    def session_key(self) -> bytes:
+        return self.settings.session_key.get_secret_value().encode("utf-8")
+
+    def verify_staff(self, id_token: str) -> Staff:
+        """Turn a Firebase ID token into a staff identity, or refuse it."""
+        try:
+            claims: dict[str, Any] = firebase_auth.verify_id_token(id_token, app=self.firebase_app)
+        except (ValueError, firebase_auth.InvalidIdTokenError) as e:
+            raise Unauthenticated("Je aanmelding is verlopen. Meld je opnieuw aan.") from e
+        except firebase_auth.CertificateFetchError as e:
+            raise Unauthenticated("Je aanmelding kon niet worden gecontroleerd.") from e
+        role, org = claims.get("role"), claims.get("org")
+        if role not in _STAFF_ROLES or not isinstance(org, str) or org not in self.directory:
+            raise Forbidden("Dit account heeft geen toegang tot de chat.", code="not_staff")
+        name = claims.get("name")
+        return Staff(
+            uid=str(claims["uid"]),
+            role=role,
+            org=org,
+            display_name=name if isinstance(name, str) and name else "Medewerker",
+        )
+
+
+@functools.cache
+def services() -> Services:
+    return Services(settings())

@@ -1,0 +1,194 @@
+"""The data layer: every Firestore read and write of the functions passes here.
+
+Keeping access in one place lets the benchmark count document reads and writes
+per relayed message, and keeps collection names in one spot.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_document import DocumentSnapshot
+from google.cloud.firestore_v1.base_query import FieldFilter
+from google.cloud.firestore_v1.collection import CollectionReference
+from google.cloud.firestore_v1.document import DocumentReference
+from google.cloud.firestore_v1.query import Query
+from google.cloud.firestore_v1.transaction import Transaction
+from pydantic import BaseModel
+
+SESSIONS = "sessions"
+MESSAGES = "messages"
+ADVISORS = "advisors"
+POSTCODES = "postcodes"
+
+Snapshot = DocumentSnapshot[DocumentReference]
+Writer = Transaction | firestore.WriteBatch
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class OpCounts:
+    """Document reads and writes since start (or the last reset), per instance."""
+
+    reads: int = 0
+    writes: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, *, reads: int = 0, writes: int = 0) -> None:
+        with self._lock:
+            self.reads += reads
+            self.writes += writes
+
+    def snapshot(self) -> tuple[int, int]:
+        with self._lock:
+            return self.reads, self.writes
+
+
+def where(field_path: str, op: str, value: Any) -> FieldFilter:
+    return FieldFilter(field_path, op, value)
+
+
+def to_doc(model: BaseModel, **overrides: Any) -> dict[str, Any]:
+    data = model.model_dump(by_alias=True)
+    data.update(overrides)
+    return data
+
+
+def from_snapshot(model: type[M], snapshot: Snapshot) -> M:
+    return model.model_validate(snapshot.to_dict() or {})
+
+
+class Store:
+    def __init__(self, client: firestore.Client, *, transaction_attempts: int) -> None:
+        self.client = client
+        self.counts = OpCounts()
+        self._attempts = transaction_attempts
+
+    # references ---------------------------------------------------------------
+    def session(self, session_id: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(SESSIONS).document(session_id)
+        return ref
+
+    def message(self, session_id: str, message_id: str) -> DocumentReference:
+        ref: DocumentReference = self.messages(session_id).document(message_id)
+        return ref
+
+    def messages(self, session_id: str) -> CollectionReference:
+        ref: CollectionReference = self.session(session_id).collection(MESSAGES)
+        return ref
+
+    def advisor(self, uid: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(ADVISORS).document(uid)
+        return ref
+
+    def postcodes(self) -> CollectionReference:
+        return self.client.collection(POSTCODES)
+
+    def waiting_queue(self, org: str) -> Query:
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("org", "==", org))
+            .where(filter=where("state", "==", "waiting"))
+            .order_by("queuedAt")
+        )
+
+    def online_advisors(self, org: str) -> Query:
+        return (
+            self.client.collection(ADVISORS)
+            .where(filter=where("org", "==", org))
+            .where(filter=where("status", "==", "online"))
+        )
+
+    # reads --------------------------------------------------------------------
+    def get(self, ref: DocumentReference, *, transaction: Transaction | None = None) -> Snapshot:
+        self.counts.add(reads=1)
+        return ref.get(transaction=transaction)
+
+    def query(
+        self,
+        query: Query | CollectionReference,
+        *,
+        transaction: Transaction | None = None,
+    ) -> list[Snapshot]:
+        snapshots = list(
+            transaction.get(query) if transaction is not None else query.stream()  # type: ignore[arg-type]
+        )
+        # Firestore bills a query that matches nothing as one read.
+        self.counts.add(reads=max(1, len(snapshots)))
+        return snapshots
+
+    def count_listener_reads(self, documents: int) -> None:
+        self.counts.add(reads=documents)
+
+    # writes -------------------------------------------------------------------
+    def create(
+        self,
+        writer: Writer,
+        ref: DocumentReference,
+        data: Mapping[str, Any],
+    ) -> None:
+        self.counts.add(writes=1)
+        writer.create(ref, dict(data))
+
+    def set(
+        self,
+        writer: Writer,
+        ref: DocumentReference,
+        data: Mapping[str, Any],
+        *,
+        merge: bool = False,
+    ) -> None:
+        self.counts.add(writes=1)
+        writer.set(ref, dict(data), merge=merge)
+
+    def update(
+        self,
+        writer: Writer,
+        ref: DocumentReference,
+        data: Mapping[str, Any],
+    ) -> None:
+        self.counts.add(writes=1)
+        writer.update(ref, dict(data))
+
+    def update_all(self, refs: Iterable[DocumentReference], data: Mapping[str, Any]) -> int:
+        """Apply one update to many documents in batches (not atomically)."""
+        written = 0
+        batch = self.client.batch()
+        for ref in refs:
+            self.update(batch, ref, data)
+            written += 1
+            if written % 400 == 0:
+                batch.commit()
+                batch = self.client.batch()
+        if written % 400:
+            batch.commit()
+        return written
+
+    def delete_all(self, refs: Iterable[DocumentReference]) -> int:
+        deleted = 0
+        batch = self.client.batch()
+        for ref in refs:
+            self.counts.add(writes=1)
+            batch.delete(ref)
+            deleted += 1
+            if deleted % 400 == 0:
+                batch.commit()
+                batch = self.client.batch()
+        if deleted % 400:
+            batch.commit()
+        return deleted
+
+    # transactions -------------------------------------------------------------
+    def run_transaction(self, body: Callable[[Transaction], T]) -> T:
+        """Run `body` in a read-write transaction, retried when Firestore aborts it.
+
+        The body must only read through this store and must not have side
+        effects outside the transaction: it may run several times.
+        """
+        transaction = self.client.transaction(max_attempts=self._attempts)
+        return firestore.transactional(body)(transaction)  # type: ignore[no-any-return]

@@ -1,0 +1,104 @@
+"""The visitor's server-sent-events stream of their chat's timeline.
+
+One Firestore listener per connection on `messages where seq > last` delivers
+the missed entries first and then new ones as they commit, so a reconnect with
+`Last-Event-ID` costs only the entries it missed. Entries are emitted strictly
+in `seq` order without gaps: an entry that arrives early waits for the ones
+before it.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from vtchat.errors import BadRequest, NotFound
+from vtchat.logs import log
+from vtchat.models import MessageDoc, SessionDoc, VisitorEvent
+from vtchat.services import Services
+from vtchat.store import from_snapshot, where
+
+_MAX_EVENT_ID = 10**9
+# Client reconnect delay suggested to the browser (ms).
+RETRY_MS = 2000
+
+
+def parse_last_event_id(raw: str | None) -> int:
+    if raw is None or raw.strip() == "":
+        return 0
+    try:
+        value = int(raw.strip())
+    except ValueError as e:
+        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id") from e
+    if not 0 <= value <= _MAX_EVENT_ID:
+        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+    return value
+
+
+def format_event(event: VisitorEvent) -> str:
+    data = json.dumps(event.model_dump(mode="json", by_alias=True, exclude_none=True))
+    return f"id: {event.seq}\nevent: {event.type}\ndata: {data}\n\n"
+
+
+def open_stream(svc: Services, *, session_id: str, after: int) -> Iterator[str] | None:
+    """Check the session and return the stream, or None when nothing can follow."""
+    snapshot = svc.store.get(svc.store.session(session_id))
+    if not snapshot.exists:
+        raise NotFound()
+    session = from_snapshot(SessionDoc, snapshot)
+    if after > session.seq:
+        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+    if session.state == "ended" and after >= session.seq:
+        return None
+    return _follow(svc, session_id=session_id, after=after)
+
+
+def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
+    store = svc.store
+    arrivals: queue.Queue[MessageDoc | Exception] = queue.Queue()
+
+    def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
+        added = [c.document for c in changes if c.type.name == "ADDED"]
+        store.count_listener_reads(len(added))
+        for document in added:
+            arrivals.put(from_snapshot(MessageDoc, document))
+
+    watch = (
+        store.messages(session_id)
+        .where(filter=where("seq", ">", after))
+        .order_by("seq")
+        .on_snapshot(on_snapshot)
+    )
+    started = time.monotonic()
+    deadline = started + svc.settings.stream_max_duration.total_seconds()
+    keepalive = svc.settings.stream_keepalive.total_seconds()
+    pending: dict[int, MessageDoc] = {}
+    next_seq = after + 1
+    sent = 0
+    try:
+        yield f"retry: {RETRY_MS}\n\n"
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                item = arrivals.get(timeout=min(keepalive, remaining))
+            except queue.Empty:
+                yield ": keep-alive\n\n"
+                continue
+            if isinstance(item, Exception):
+                raise item
+            pending[item.seq] = item
+            while next_seq in pending:
+                entry = pending.pop(next_seq)
+                next_seq += 1
+                sent += 1
+                yield format_event(VisitorEvent.from_doc(entry))
+                if entry.kind == "system" and entry.event == "ended":
+                    return
+    finally:
+        watch.unsubscribe()  # type: ignore[no-untyped-call]
+        log("INFO", "stream_closed", sessionId=session_id, events=sent, lastSeq=next_seq - 1)
