@@ -14,13 +14,14 @@ contention leaves the chat waiting, and the next event or `tick` pairs it.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.errors import Conflict, NotFound
+from vtchat.errors import Conflict, NotFound, Unavailable
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff
 from vtchat.services import Services
@@ -50,6 +51,10 @@ class _Candidate:
     def rank(self) -> tuple[int, datetime]:
         # Most room first; among equals whoever waited longest for a chat.
         return (-self.free, self.doc.last_assigned_at or _EPOCH)
+
+
+def _has_room(advisor: AdvisorDoc) -> bool:
+    return advisor.active_count < advisor.capacity
 
 
 def _assign(
@@ -82,21 +87,48 @@ def _assign(
 
 
 def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
+    """Pair up to one batch of the queue's head with advisors who have room.
+
+    Candidates are found with plain queries and then re-read by reference
+    inside the transaction: that locks only the documents being changed, not
+    the whole queue, so new intakes and unrelated advisors are never blocked.
+    """
     store = svc.store
-    batch_size = svc.settings.dispatch_batch
+    waiting_refs = [
+        snap.reference
+        for snap in store.query(store.waiting_queue(org).limit(svc.settings.dispatch_batch))
+    ]
+    if not waiting_refs:
+        return []
+    advisor_refs = [
+        snap.reference
+        for snap in store.query(store.online_advisors(org))
+        if _has_room(from_snapshot(AdvisorDoc, snap))
+    ]
+    if not advisor_refs:
+        return []
 
     def body(transaction: Transaction) -> list[Assignment]:
-        waiting = store.query(store.waiting_queue(org).limit(batch_size), transaction=transaction)
-        if not waiting:
-            return []
+        sessions = sorted(
+            (
+                (snap.id, from_snapshot(SessionDoc, snap))
+                for snap in store.get_all(waiting_refs, transaction=transaction)
+                if snap.exists
+            ),
+            key=lambda item: item[1].queued_at,
+        )
         candidates = [
             _Candidate(uid=snap.id, doc=doc, active=doc.active_count)
-            for snap in store.query(store.online_advisors(org), transaction=transaction)
+            for snap in store.get_all(advisor_refs, transaction=transaction)
+            if snap.exists
             for doc in (from_snapshot(AdvisorDoc, snap),)
+            if doc.status == "online" and doc.org == org
         ]
         now = datetime.now(UTC)
         paired: list[Assignment] = []
-        for snapshot in waiting:
+        for session_id, session in sessions:
+            if session.state != "waiting" or session.org != org:
+                continue
             room = [c for c in candidates if c.free > 0]
             if not room:
                 break
@@ -104,15 +136,15 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
             _assign(
                 store,
                 transaction,
-                session_id=snapshot.id,
-                session=from_snapshot(SessionDoc, snapshot),
+                session_id=session_id,
+                session=session,
                 advisor_uid=chosen.uid,
                 advisor=chosen.doc,
                 now=now,
             )
             chosen.active += 1
             chosen.doc = chosen.doc.model_copy(update={"last_assigned_at": now})
-            paired.append(Assignment(session_id=snapshot.id, advisor_uid=chosen.uid))
+            paired.append(Assignment(session_id=session_id, advisor_uid=chosen.uid))
         for candidate in candidates:
             if candidate.active != candidate.doc.active_count:
                 store.update(
@@ -125,14 +157,50 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
     return store.run_transaction(body)
 
 
+@dataclass
+class _Flight:
+    running: bool = False
+    # Set when a dispatch was asked for while one was running: run once more.
+    again: bool = False
+
+
+_flights: dict[str, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
 def dispatch(svc: Services, *, org: str) -> list[Assignment]:
-    """Pair the organisation's queue with its free advisors until one runs out."""
+    """Pair the organisation's queue with its free advisors until one runs out.
+
+    Within one instance at most one dispatch per organisation runs at a time;
+    a request that arrives meanwhile makes the running one go round again
+    instead of starting a second, competing transaction. That keeps a burst of
+    intakes from fighting over the same queue head (and on the emulator, whose
+    deadlock detection is a 30-second lock timeout, from stalling).
+    """
+    with _flights_lock:
+        flight = _flights.setdefault(org, _Flight())
+        if flight.running:
+            flight.again = True
+            return []
+        flight.running = True
     assigned: list[Assignment] = []
-    for _ in range(_MAX_ROUNDS):
-        paired = _pair_round(svc, org=org)
-        assigned.extend(paired)
-        if len(paired) < svc.settings.dispatch_batch:
-            break
+    try:
+        while True:
+            with _flights_lock:
+                flight.again = False
+            for _ in range(_MAX_ROUNDS):
+                paired = _pair_round(svc, org=org)
+                assigned.extend(paired)
+                if not paired:
+                    break
+            with _flights_lock:
+                if not flight.again:
+                    flight.running = False
+                    break
+    except BaseException:
+        with _flights_lock:
+            flight.running = False
+        raise
     for item in assigned:
         log(
             "INFO", "chat_assigned", sessionId=item.session_id, advisorUid=item.advisor_uid, org=org
@@ -148,7 +216,7 @@ def dispatch_quietly(svc: Services, *, org: str) -> list[Assignment]:
     """
     try:
         return dispatch(svc, org=org)
-    except (ValueError, api_exceptions.GoogleAPICallError) as e:
+    except (Unavailable, api_exceptions.GoogleAPICallError) as e:
         log("WARNING", "dispatch_deferred", org=org, reason=type(e).__name__)
         return []
 

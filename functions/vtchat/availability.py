@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment
@@ -14,40 +15,46 @@ from vtchat.store import from_snapshot, to_doc
 
 
 def set_availability(svc: Services, *, staff: Staff, request: AvailabilityRequest) -> AdvisorState:
+    """Record status and capacity with blind writes.
+
+    Only the dispatcher reads and writes `activeCount` in transactions; this
+    call never reads the advisor document inside one, so it cannot deadlock
+    with a dispatch that is assigning this advisor a chat.
+    """
     store = svc.store
     ref = store.advisor(staff.uid)
-    org_name = svc.directory.get(staff.org).name
+    now = datetime.now(UTC)
+    profile = {
+        # Follow the verified claims, so a changed name or organisation takes
+        # effect at the next status change.
+        "org": staff.org,
+        "role": staff.role,
+        "displayName": staff.display_name,
+        "orgName": svc.directory.get(staff.org).name,
+        "status": request.status,
+        "updatedAt": now,
+    }
+    if request.capacity is not None:
+        profile["capacity"] = request.capacity
+    fresh = AdvisorDoc(
+        org=staff.org,
+        role=staff.role,
+        display_name=staff.display_name,
+        org_name=str(profile["orgName"]),
+        capacity=request.capacity or svc.settings.default_capacity,
+    )
 
-    def body(transaction: Transaction) -> AdvisorDoc:
-        snapshot = store.get(ref, transaction=transaction)
-        current = (
-            from_snapshot(AdvisorDoc, snapshot)
-            if snapshot.exists
-            else AdvisorDoc(
-                org=staff.org,
-                role=staff.role,
-                display_name=staff.display_name,
-                org_name=org_name,
-                capacity=svc.settings.default_capacity,
-            )
-        )
-        # Profile fields follow the verified claims, so a changed name or
-        # organisation takes effect at the next status change.
-        updated = current.model_copy(
-            update={
-                "org": staff.org,
-                "role": staff.role,
-                "display_name": staff.display_name,
-                "org_name": org_name,
-                "status": request.status,
-                "capacity": request.capacity or current.capacity,
-                "updated_at": datetime.now(UTC),
-            }
-        )
-        store.set(transaction, ref, to_doc(updated))
-        return updated
+    def body(transaction: Transaction) -> None:
+        store.set(transaction, ref, to_doc(fresh, **profile), merge=list(profile))
 
-    advisor = store.run_transaction(body)
+    def create_missing(transaction: Transaction) -> None:
+        store.create(transaction, ref, to_doc(fresh, **profile))
+
+    try:
+        store.run_transaction(create_missing)
+    except api_exceptions.AlreadyExists:
+        store.run_transaction(body)
+    advisor = from_snapshot(AdvisorDoc, store.get(ref))
     log("INFO", "advisor_availability", advisorUid=staff.uid, status=advisor.status)
     if advisor.status == "online":
         assignment.dispatch_quietly(svc, org=staff.org)

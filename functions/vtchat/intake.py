@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+from google.cloud.firestore_v1.transaction import Transaction
+
 from vtchat import assignment, tokens
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
@@ -52,9 +54,6 @@ def start_chat(
     expire_at = token_expiry + config.content_retention
     session_id = new_session_id()
     store = svc.store
-    batch = store.client.batch()
-    timeline = TimelineWriter(store, batch, session_id, seq=0, expire_at=expire_at)
-    timeline.system("queued")
     session = SessionDoc(
         region=org.id,
         org=org.id,
@@ -65,11 +64,17 @@ def start_chat(
         answers=request.answers.model_dump(by_alias=True, exclude_none=True),
         created_at=now,
         queued_at=now,
-        seq=timeline.seq,
+        seq=1,
         expire_at=expire_at,
     )
-    store.create(batch, store.session(session_id), to_doc(session))
-    batch.commit()
+
+    # A transaction only for its retries: the emulator may abort even blind writes.
+    def body(transaction: Transaction) -> None:
+        timeline = TimelineWriter(store, transaction, session_id, seq=0, expire_at=expire_at)
+        timeline.system("queued")
+        store.create(transaction, store.session(session_id), to_doc(session))
+
+    store.run_transaction(body)
     log("INFO", "chat_started", sessionId=session_id, org=org.id)
     assignment.dispatch_quietly(svc, org=org.id)
     return IntakeResponse(

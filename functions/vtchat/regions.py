@@ -9,9 +9,10 @@ change is a data load, not a code change. Both are read once per instance.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from vtchat.store import Store
 
 _POSTCODE_CACHE_SECONDS = 600.0
+_PC4 = re.compile(r"[1-9][0-9]{3}")
 
 
 class Referral(BaseModel):
@@ -108,6 +110,49 @@ def parse_directory(raw: str) -> Directory:
 def load_directory() -> Directory:
     raw = resources.files("vtchat").joinpath("data/organisations.json").read_text("utf-8")
     return parse_directory(raw)
+
+
+class PostcodeTableError(ValueError):
+    """A postcode table that cannot be loaded as it is."""
+
+
+def read_postcode_table(
+    rows: Iterable[Mapping[str, str]], directory: Directory, *, column: str
+) -> dict[str, str]:
+    """PC4 → organisation id from rows shaped like `pc4_veilig_thuis.csv`.
+
+    Refuses the whole table on any doubt (an unknown organisation name, a
+    malformed or repeated PC4), so a half-wrong mapping never reaches routing.
+    """
+    mapping: dict[str, str] = {}
+    unknown: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        pc4 = (row.get("pc4") or "").strip()
+        name = (row.get(column) or "").strip()
+        if not _PC4.fullmatch(pc4):
+            raise PostcodeTableError(f"line {line}: not a 4-digit postcode: {pc4!r}")
+        if pc4 in mapping:
+            raise PostcodeTableError(f"line {line}: postcode {pc4} appears twice")
+        org = directory.by_alias(name)
+        if org is None:
+            unknown.add(name)
+            continue
+        mapping[pc4] = org.id
+    if unknown:
+        raise PostcodeTableError(
+            f"column {column!r} names organisations not in organisations.json: "
+            + ", ".join(sorted(unknown))
+        )
+    if not mapping:
+        raise PostcodeTableError("the table has no rows")
+    return mapping
+
+
+def split_by_leading_digit(mapping: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    shards: dict[str, dict[str, str]] = {}
+    for pc4, org in sorted(mapping.items()):
+        shards.setdefault(pc4[0], {})[pc4] = org
+    return shards
 
 
 class PostcodeIndex:

@@ -6,11 +6,14 @@ per relayed message, and keeps collection names in one spot.
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_document import DocumentSnapshot
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -20,10 +23,15 @@ from google.cloud.firestore_v1.query import Query
 from google.cloud.firestore_v1.transaction import Transaction
 from pydantic import BaseModel
 
+from vtchat.errors import Unavailable
+
 SESSIONS = "sessions"
 MESSAGES = "messages"
 ADVISORS = "advisors"
 POSTCODES = "postcodes"
+
+_BACKOFF_ROUNDS = 5
+_BACKOFF_BASE_SECONDS = 0.05
 
 Snapshot = DocumentSnapshot[DocumentReference]
 Writer = Transaction | firestore.WriteBatch
@@ -37,12 +45,14 @@ class OpCounts:
 
     reads: int = 0
     writes: int = 0
+    aborted_rounds: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, *, reads: int = 0, writes: int = 0) -> None:
+    def add(self, *, reads: int = 0, writes: int = 0, aborted_rounds: int = 0) -> None:
         with self._lock:
             self.reads += reads
             self.writes += writes
+            self.aborted_rounds += aborted_rounds
 
     def snapshot(self) -> tuple[int, int]:
         with self._lock:
@@ -122,6 +132,15 @@ class Store:
         self.counts.add(reads=max(1, len(snapshots)))
         return snapshots
 
+    def get_all(
+        self, refs: list[DocumentReference], *, transaction: Transaction | None = None
+    ) -> list[Snapshot]:
+        """Read several documents in one round trip (order not guaranteed)."""
+        if not refs:
+            return []
+        self.counts.add(reads=len(refs))
+        return list(self.client.get_all(refs, transaction=transaction))
+
     def count_listener_reads(self, documents: int) -> None:
         self.counts.add(reads=documents)
 
@@ -141,7 +160,7 @@ class Store:
         ref: DocumentReference,
         data: Mapping[str, Any],
         *,
-        merge: bool = False,
+        merge: bool | list[str] = False,
     ) -> None:
         self.counts.add(writes=1)
         writer.set(ref, dict(data), merge=merge)
@@ -188,7 +207,20 @@ class Store:
         """Run `body` in a read-write transaction, retried when Firestore aborts it.
 
         The body must only read through this store and must not have side
-        effects outside the transaction: it may run several times.
+        effects outside the transaction: it may run several times. The client
+        library retries at once, keeping the transaction's place in line; when
+        that is not enough (heavy contention) we back off with jitter before the
+        next round, and finally answer "busy" rather than fail.
         """
-        transaction = self.client.transaction(max_attempts=self._attempts)
-        return firestore.transactional(body)(transaction)  # type: ignore[no-any-return]
+        for attempt in range(_BACKOFF_ROUNDS):
+            transaction = self.client.transaction(max_attempts=self._attempts)
+            try:
+                return firestore.transactional(body)(transaction)  # type: ignore[no-any-return]
+            except ValueError as e:
+                if not isinstance(e.__cause__, api_exceptions.Aborted):
+                    raise
+                self.counts.add(aborted_rounds=1)
+                if attempt == _BACKOFF_ROUNDS - 1:
+                    raise Unavailable(code="contention") from e
+                time.sleep(random.uniform(0, _BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
+        raise AssertionError("unreachable")

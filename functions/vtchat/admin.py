@@ -1,0 +1,150 @@
+"""Operator commands: `python -m vtchat.admin <command> …`.
+
+grant           give a Firebase Auth account the advisor or supervisor role of one organisation
+load-postcodes  load a PC4 → organisation table into Firestore (data change, no deploy)
+seed-demo       create demo advisors on the Auth emulator and print their logins
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from firebase_admin import auth as firebase_auth
+
+from vtchat.regions import PostcodeTableError, read_postcode_table, split_by_leading_digit
+from vtchat.services import Services, services
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    display_name: str
+    role: str
+    org: str
+
+
+DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - emulator-only accounts
+DEMO_ACCOUNTS = (
+    DemoAccount("anna@utrecht.demo", DEMO_PASSWORD, "Anna", "advisor", "utrecht"),
+    DemoAccount("bram@utrecht.demo", DEMO_PASSWORD, "Bram", "advisor", "utrecht"),
+    DemoAccount("sanne@utrecht.demo", DEMO_PASSWORD, "Sanne", "supervisor", "utrecht"),
+    DemoAccount("joost@zob.demo", DEMO_PASSWORD, "Joost", "advisor", "zuidoost-brabant"),
+    DemoAccount("fatima@haaglanden.demo", DEMO_PASSWORD, "Fatima", "advisor", "haaglanden"),
+)
+
+
+def grant(
+    svc: Services,
+    *,
+    email: str,
+    role: str,
+    org: str,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> str:
+    """Set the role and org claims; create the account only when a password is given."""
+    if role not in ("advisor", "supervisor"):
+        raise SystemExit(f"unknown role {role!r}: use advisor or supervisor")
+    svc.directory.get(org)
+    app = svc.firebase_app
+    try:
+        user = firebase_auth.get_user_by_email(email, app=app)
+        if display_name or password:
+            firebase_auth.update_user(
+                user.uid, display_name=display_name, password=password, app=app
+            )
+    except firebase_auth.UserNotFoundError:
+        if password is None:
+            raise SystemExit(f"no account {email}: create it first, or pass --password") from None
+        user = firebase_auth.create_user(
+            email=email, password=password, display_name=display_name, app=app
+        )
+    firebase_auth.set_custom_user_claims(user.uid, {"role": role, "org": org}, app=app)
+    return str(user.uid)
+
+
+def load_postcodes(svc: Services, *, path: Path, column: str) -> int:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        mapping = read_postcode_table(csv.DictReader(handle), svc.directory, column=column)
+    store = svc.store
+    batch = store.client.batch()
+    loaded_at = datetime.now(UTC)
+    shards = split_by_leading_digit(mapping)
+    existing = {snapshot.id for snapshot in store.query(store.postcodes())}
+    for digit, entries in shards.items():
+        store.set(
+            batch,
+            store.postcodes().document(digit),
+            {"map": entries, "column": column, "source": path.name, "loadedAt": loaded_at},
+        )
+    # A boundary change can empty a leading digit: drop shards the new table lacks.
+    for stale in existing - shards.keys():
+        store.counts.add(writes=1)
+        batch.delete(store.postcodes().document(stale))
+    batch.commit()
+    return len(mapping)
+
+
+def seed_demo(svc: Services) -> list[DemoAccount]:
+    if not os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        raise SystemExit("seed-demo only runs against the Auth emulator")
+    for account in DEMO_ACCOUNTS:
+        grant(
+            svc,
+            email=account.email,
+            role=account.role,
+            org=account.org,
+            display_name=account.display_name,
+            password=account.password,
+        )
+    return list(DEMO_ACCOUNTS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m vtchat.admin", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    grant_cmd = commands.add_parser("grant", help="set role and organisation of an account")
+    grant_cmd.add_argument("--email", required=True)
+    grant_cmd.add_argument("--role", required=True, choices=("advisor", "supervisor"))
+    grant_cmd.add_argument("--org", required=True, help="organisation id, e.g. utrecht")
+    grant_cmd.add_argument("--display-name", help="name the visitor sees, e.g. Anna")
+    grant_cmd.add_argument("--password", help="create the account with this password if missing")
+    load_cmd = commands.add_parser("load-postcodes", help="load a PC4 table into Firestore")
+    load_cmd.add_argument("--csv", required=True, type=Path)
+    load_cmd.add_argument("--column", default="veilig_thuis_26")
+    commands.add_parser("seed-demo", help="create the demo advisors (Auth emulator only)")
+    args = parser.parse_args(argv)
+    svc = services()
+    if args.command == "grant":
+        uid = grant(
+            svc,
+            email=args.email,
+            role=args.role,
+            org=args.org,
+            display_name=args.display_name,
+            password=args.password,
+        )
+        print(f"{args.email} ({uid}): role={args.role} org={args.org}")
+    elif args.command == "load-postcodes":
+        try:
+            count = load_postcodes(svc, path=args.csv, column=args.column)
+        except (OSError, PostcodeTableError) as e:
+            print(f"load-postcodes: {e}", file=sys.stderr)
+            return 1
+        print(f"loaded {count} postcodes from {args.csv} (column {args.column})")
+    else:
+        for account in seed_demo(svc):
+            print(f"{account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Helpers shared by the test suites: the Auth emulator, the functions, SSE."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import functions_framework
+import requests
+from flask.testing import FlaskClient
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "functions" / "main.py"
+PROJECT = "demo-vtchat"
+SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
+SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# --- Auth emulator ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    uid: str
+    email: str
+    password: str
+    id_token: str
+    org: str
+    role: str
+    display_name: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.id_token}"}
+
+
+def _auth_url(path: str) -> str:
+    return f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}{path}"
+
+
+def create_staff(
+    *, org: str, role: str = "advisor", name: str | None = None, claims: bool = True
+) -> StaffLogin:
+    """Create an account on the Auth emulator, set its claims and sign it in."""
+    email = f"{uuid.uuid4().hex[:10]}@{org}.test"
+    password = "test-wachtwoord"
+    display_name = name or f"Adviseur {email[:4]}"
+    signup = requests.post(
+        _auth_url("/identitytoolkit.googleapis.com/v1/accounts:signUp?key=fake"),
+        json={"email": email, "password": password, "returnSecureToken": True},
+        timeout=10,
+    )
+    signup.raise_for_status()
+    uid = signup.json()["localId"]
+    update: dict[str, Any] = {"localId": uid, "displayName": display_name}
+    if claims:
+        update["customAttributes"] = json.dumps({"role": role, "org": org})
+    requests.post(
+        _auth_url(f"/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update"),
+        json=update,
+        headers={"Authorization": "Bearer owner"},
+        timeout=10,
+    ).raise_for_status()
+    signin = requests.post(
+        _auth_url("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake"),
+        json={"email": email, "password": password, "returnSecureToken": True},
+        timeout=10,
+    )
+    signin.raise_for_status()
+    return StaffLogin(
+        uid=uid,
+        email=email,
+        password=password,
+        id_token=signin.json()["idToken"],
+        org=org,
+        role=role,
+        display_name=display_name,
+    )
+
+
+# --- the functions, in process --------------------------------------------------------
+
+
+class Functions:
+    """Every entry point of functions/main.py behind the functions-framework test client."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, FlaskClient] = {}
+
+    def client(self, name: str) -> FlaskClient:
+        if name not in self._clients:
+            app = functions_framework.create_app(target=name, source=str(MAIN))
+            self._clients[name] = app.test_client()
+        return self._clients[name]
+
+    def post(self, name: str, body: Any, *, token: str | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.client(name).post("/", json=body, headers=headers)
+
+    def intake(self, **overrides: Any) -> dict[str, Any]:
+        body = {"nickname": "Merel", "age": 16, "gender": "woman", "region": "utrecht"}
+        body.update(overrides)
+        response = self.post("intake", body)
+        assert response.status_code == 201, response.get_json()
+        return dict(response.get_json())
+
+    def stream(self, token: str, *, last_event_id: int | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        return self.client("stream").get("/", headers=headers, buffered=False)
+
+
+# --- server-sent events -----------------------------------------------------------------
+
+
+@dataclass
+class SseEvent:
+    id: int | None
+    type: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_sse(chunks: Iterable[bytes | str]) -> Iterator[SseEvent]:
+    """Yield events from a byte or text stream as they complete."""
+    buffer = ""
+    for chunk in chunks:
+        buffer += chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
+        while "\n\n" in buffer:
+            block, buffer = buffer.split("\n\n", 1)
+            fields: dict[str, str] = {}
+            for line in block.split("\n"):
+                if not line or line.startswith(":"):
+                    continue
+                name, _, value = line.partition(":")
+                fields[name] = value.removeprefix(" ")
+            if "data" in fields:
+                yield SseEvent(
+                    id=int(fields["id"]) if "id" in fields else None,
+                    type=fields.get("event", "message"),
+                    data=json.loads(fields["data"]),
+                )
+
+
+def read_events(
+    response: Any, *, until: str | None = None, count: int | None = None
+) -> list[SseEvent]:
+    """Read a streaming test-client response until an event type or a count."""
+    events: list[SseEvent] = []
+    for event in parse_sse(response.response):
+        events.append(event)
+        if (until and event.type == until) or (count and len(events) >= count):
+            break
+    return events
