@@ -43,7 +43,7 @@ test-python: $(PY_STAMP)
 	$(VPY) -m pytest -q
 
 demo: deps
-	$(STACK) exec -- $(VPY) -m vtchat.demo
+	$(STACK) exec -- $(VPY) emulators/demo.py
 
 bench: deps
 	$(STACK) exec -- $(VPY) tests/bench/run.py

@@ -1,0 +1,119 @@
+"""`make demo`: seed the local stack and show a visitor and an advisor talking.
+
+Runs inside `emulators/stack.py exec`, so the emulators and the functions are
+up. It loads the postcode table (the reference table from ../shared/data when
+present, else the small sample), creates the demo advisors, plays one short
+conversation in the terminal and then keeps the stack running until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "functions"))
+
+from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo  # noqa: E402
+from vtchat.services import services  # noqa: E402
+
+SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
+SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
+
+
+def say(who: str, text: str) -> None:
+    print(f"  {who:<22} {text}", flush=True)
+
+
+def sign_in(email: str, password: str) -> str:
+    host = os.environ["FIREBASE_AUTH_EMULATOR_HOST"]
+    response = requests.post(
+        f"http://{host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=demo",
+        json={"email": email, "password": password, "returnSecureToken": True},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return str(response.json()["idToken"])
+
+
+def follow_stream(api: str, token: str, done: threading.Event) -> None:
+    """Print the visitor's event stream as the widget would receive it."""
+    with requests.get(
+        f"{api}/stream", headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=60
+    ) as response:
+        for line in response.iter_lines(decode_unicode=True):
+            if line and line.startswith("data: "):
+                event: dict[str, Any] = json.loads(line[6:])
+                if event["type"] == "assigned":
+                    say(
+                        "[stream → bezoeker]",
+                        f"je chat met {event['advisorName']} ({event['orgName']})",
+                    )
+                elif event["type"] == "message" and event["sender"] == "advisor":
+                    say("[stream → bezoeker]", f"{event['advisorName']}: {event['text']}")
+                elif event["type"] == "ended":
+                    say("[stream → bezoeker]", "het gesprek is beëindigd")
+                    break
+    done.set()
+
+
+def conversation(api: str) -> None:
+    anna = next(a for a in DEMO_ACCOUNTS if a.display_name == "Anna")
+    advisor = {"Authorization": f"Bearer {sign_in(anna.email, anna.password)}"}
+    intake = requests.post(
+        f"{api}/intake",
+        json={"nickname": "Vlinder", "age": 24, "gender": "woman", "postcode": "3511"},
+        timeout=10,
+    ).json()
+    visitor = {"Authorization": f"Bearer {intake['token']}"}
+    sid = intake["sessionId"]
+    say("bezoeker", f"start een chat via postcode 3511 → {intake['region']['name']}")
+    done = threading.Event()
+    threading.Thread(target=follow_stream, args=(api, intake["token"], done), daemon=True).start()
+    time.sleep(0.5)
+    requests.post(f"{api}/availability", json={"status": "online"}, headers=advisor, timeout=10)
+    say("Anna (adviseur)", "zet zich online en krijgt de chat toegewezen")
+    time.sleep(0.5)
+
+    def send(headers: dict[str, str], text: str) -> None:
+        body = {"sessionId": sid, "messageId": str(uuid.uuid4()), "text": text}
+        requests.post(f"{api}/messages", json=body, headers=headers, timeout=10).raise_for_status()
+
+    send(visitor, "Mijn buurvrouw wordt steeds uitgescholden. Moet ik iets doen?")
+    say("bezoeker", "Mijn buurvrouw wordt steeds uitgescholden. Moet ik iets doen?")
+    time.sleep(0.5)
+    send(advisor, "Goed dat je contact opneemt. Wat hoor of zie je precies?")
+    time.sleep(0.5)
+    requests.post(f"{api}/end", json={"sessionId": sid}, headers=advisor, timeout=10)
+    done.wait(timeout=10)
+
+
+def main() -> int:
+    api = os.environ["VTCHAT_API_URL"]
+    svc = services()
+    table = SHARED_PC4 if SHARED_PC4.exists() else SAMPLE_PC4
+    count = load_postcodes(svc, path=table, column="veilig_thuis_26")
+    print(f"Postcodes: {count} geladen uit {table}")
+    print("\nDemo-adviseurs (Auth-emulator):")
+    for account in seed_demo(svc):
+        print(f"  {account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
+    print("\nEen kort gesprek via de functies:")
+    conversation(api)
+    print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
