@@ -8,6 +8,7 @@ conversation in the terminal and then keeps the stack running until Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -19,11 +20,10 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "functions"))
+from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo
+from vtchat.services import services
 
-from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo  # noqa: E402
-from vtchat.services import services  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
 SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
@@ -108,10 +108,8 @@ def main() -> int:
     print("\nEen kort gesprek via de functies:")
     conversation(api)
     print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -71,10 +72,8 @@ class AdvisorAgent:
 
     def close(self) -> None:
         if self._process.poll() is None:
-            try:
+            with contextlib.suppress(Exception):  # closing anyway
                 self.command("quit", timeout=5)
-            except Exception:  # noqa: BLE001 - closing anyway
-                pass
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:

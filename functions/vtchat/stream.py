@@ -63,8 +63,13 @@ def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
     def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
         added = [c.document for c in changes if c.type.name == "ADDED"]
         store.count_listener_reads(len(added))
-        for document in added:
-            arrivals.put(from_snapshot(MessageDoc, document))
+        try:
+            for document in added:
+                arrivals.put(from_snapshot(MessageDoc, document))
+        except ValueError as e:
+            # End the stream rather than skip an entry: the client reconnects
+            # with its Last-Event-ID and nothing is silently lost.
+            arrivals.put(e)
 
     watch = (
         store.messages(session_id)
@@ -90,7 +95,13 @@ def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
                 yield ": keep-alive\n\n"
                 continue
             if isinstance(item, Exception):
-                raise item
+                log(
+                    "ERROR",
+                    "stream_entry_unreadable",
+                    sessionId=session_id,
+                    error=type(item).__name__,
+                )
+                return
             pending[item.seq] = item
             while next_seq in pending:
                 entry = pending.pop(next_seq)

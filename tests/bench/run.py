@@ -1,0 +1,182 @@
+"""`make bench`: relay latency and Firestore cost per relayed message.
+
+Runs inside `emulators/stack.py exec`. Prints, in one run:
+- p50/p95 from `POST /api/messages` (visitor) to the advisor's Firestore
+  listener (the JS SDK agent) seeing it, and from the advisor's POST to the
+  visitor's event stream delivering it;
+- the raw emulator baseline: a direct admin write seen by the same listener;
+  each as a ratio to that baseline;
+- document reads and writes per relayed message, counted in the data layer.
+Timed on a shared machine: compare ratios within one run, not absolute times.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from emulators.stack import reset_auth, reset_firestore  # noqa: E402
+from tests.agent import AdvisorAgent  # noqa: E402
+from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
+
+ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(name: str, values: list[float], baseline: float | None) -> str:
+    p50, p95 = statistics.median(values), percentile(values, 0.95)
+    ratio = f"  ×{p50 / baseline:.2f} of baseline p50" if baseline else ""
+    return f"  {name:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}"
+
+
+def now_ms() -> float:
+    return time.time() * 1000
+
+
+def measure_latency(api: str) -> list[str]:
+    staff = create_staff(org="utrecht", name="Bench")
+    agent = AdvisorAgent()
+    try:
+        agent.command("signIn", email=staff.email, password=staff.password)
+        agent.call("availability", {"status": "online", "capacity": 5})
+        chat = requests.post(
+            f"{api}/intake",
+            json={"nickname": "Bench", "age": 30, "gender": "unspecified", "region": "utrecht"},
+            timeout=10,
+        ).json()
+        sid, token = chat["sessionId"], chat["token"]
+        agent.command("watchMessages", sessionId=sid)
+        # The baseline writes into a chat of its own, so the visitor's stream
+        # above only ever carries what the functions wrote.
+        other = requests.post(
+            f"{api}/intake",
+            json={"nickname": "Basis", "age": 30, "gender": "unspecified", "region": "utrecht"},
+            timeout=10,
+        ).json()["sessionId"]
+        agent.command("watchMessages", sessionId=other)
+        visitor = {"Authorization": f"Bearer {token}"}
+
+        arrivals: dict[str, float] = {}
+        arrived = threading.Condition()
+
+        def pump() -> None:
+            with requests.get(f"{api}/stream", headers=visitor, stream=True, timeout=120) as r:
+                for event in parse_sse(r.iter_content(chunk_size=None)):
+                    with arrived:
+                        arrivals[str(event.data.get("text"))] = now_ms()
+                        arrived.notify_all()
+                    if event.type == "ended":
+                        return
+
+        threading.Thread(target=pump, daemon=True).start()
+        to_advisor, to_visitor, baseline = [], [], []
+        from vtchat.services import services
+
+        store = services().store
+        for n in range(ROUNDS):
+            text = f"bezoeker {n} {uuid.uuid4().hex[:6]}"
+            start = now_ms()
+            requests.post(
+                f"{api}/messages",
+                json={"sessionId": sid, "messageId": new_id(), "text": text},
+                headers=visitor,
+                timeout=10,
+            ).raise_for_status()
+            seen = agent.wait_for(lambda e, t=text: e.get("doc", {}).get("text") == t)
+            to_advisor.append(seen["at"] - start)
+
+            text = f"adviseur {n} {uuid.uuid4().hex[:6]}"
+            start = now_ms()
+            agent.call("messages", {"sessionId": sid, "messageId": new_id(), "text": text})
+            with arrived:
+                arrived.wait_for(lambda t=text: t in arrivals, timeout=10)
+            to_visitor.append(arrivals[text] - start)
+
+            # Baseline: the same listener, a direct write without the functions.
+            text = f"direct {n}"
+            start = now_ms()
+            store.message(other, f"direct-{n}").set(
+                {"seq": 1000 + n, "kind": "text", "sender": "system", "text": text}
+            )
+            seen = agent.wait_for(lambda e, t=text: e.get("doc", {}).get("text") == t)
+            baseline.append(seen["at"] - start)
+        agent.call("end", {"sessionId": sid})
+        base = statistics.median(baseline)
+        return [
+            f"Relay latency over {ROUNDS} round trips (one run; ratios are what to compare):",
+            summary("raw emulator: direct write → listener", baseline, None),
+            summary("visitor POST → advisor listener", to_advisor, base),
+            summary("advisor POST → visitor event stream", to_visitor, base),
+        ]
+    finally:
+        agent.close()
+
+
+def measure_cost() -> list[str]:
+    """Reads and writes of the functions' data layer per relayed message (in process)."""
+    functions = Functions()
+    staff = create_staff(org="utrecht")
+    functions.post("availability", {"status": "online"}, token=staff.id_token)
+    chat = functions.intake()
+    from vtchat.services import services
+
+    counts = services().store.counts
+    reads0, writes0 = counts.snapshot()
+    messages = 40
+    for n in range(messages // 2):
+        for token in (chat["token"], staff.id_token):
+            response = functions.post(
+                "messages",
+                {"sessionId": chat["sessionId"], "messageId": new_id(), "text": f"tekst {n}"},
+                token=token,
+            )
+            assert response.status_code == 201
+    reads1, writes1 = counts.snapshot()
+    resend_id = new_id()
+    body = {"sessionId": chat["sessionId"], "messageId": resend_id, "text": "nogmaals"}
+    functions.post("messages", body, token=chat["token"])
+    reads2, writes2 = counts.snapshot()
+    functions.post("messages", body, token=chat["token"])
+    reads3, writes3 = counts.snapshot()
+    return [
+        f"Firestore cost per relayed message ({messages} messages, counted in vtchat.store):",
+        f"  function: {(reads1 - reads0) / messages:.1f} reads, {(writes1 - writes0) / messages:.1f} writes"
+        "  (session + message id in one transaction; message + session seq written)",
+        "  listeners: +1 read for the advisor's timeline listener, +1 for the visitor's stream",
+        f"  a resent duplicate: {reads3 - reads2} reads, {writes3 - writes2} writes"
+        f"  (first send: {reads2 - reads1} reads, {writes2 - writes1} writes)",
+    ]
+
+
+def reset() -> None:
+    reset_firestore(os.environ["FIRESTORE_EMULATOR_HOST"], PROJECT)
+    reset_auth(os.environ["FIREBASE_AUTH_EMULATOR_HOST"], PROJECT)
+
+
+def main() -> int:
+    api = os.environ["VTCHAT_API_URL"]
+    reset()
+    lines = measure_latency(api) + [""]
+    reset()
+    lines += measure_cost()
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
