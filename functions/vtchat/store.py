@@ -31,6 +31,8 @@ ADVISORS = "advisors"
 POSTCODES = "postcodes"
 
 _BACKOFF_ROUNDS = 5
+# Firestore allows 500 writes per batch; stay clear of it.
+_BATCH_LIMIT = 400
 _BACKOFF_BASE_SECONDS = 0.05
 
 Snapshot = DocumentSnapshot[DocumentReference]
@@ -174,33 +176,30 @@ class Store:
         self.counts.add(writes=1)
         writer.update(ref, dict(data))
 
-    def update_all(self, refs: Iterable[DocumentReference], data: Mapping[str, Any]) -> int:
-        """Apply one update to many documents in batches (not atomically)."""
-        written = 0
-        batch = self.client.batch()
-        for ref in refs:
-            self.update(batch, ref, data)
-            written += 1
-            if written % 400 == 0:
-                batch.commit()
-                batch = self.client.batch()
-        if written % 400:
-            batch.commit()
-        return written
-
-    def delete_all(self, refs: Iterable[DocumentReference]) -> int:
-        deleted = 0
+    def _in_batches(
+        self,
+        refs: Iterable[DocumentReference],
+        apply: Callable[[firestore.WriteBatch, DocumentReference], None],
+    ) -> int:
+        """Apply one write per document, committed in batches (not atomically)."""
+        done = 0
         batch = self.client.batch()
         for ref in refs:
             self.counts.add(writes=1)
-            batch.delete(ref)
-            deleted += 1
-            if deleted % 400 == 0:
+            apply(batch, ref)
+            done += 1
+            if done % _BATCH_LIMIT == 0:
                 batch.commit()
                 batch = self.client.batch()
-        if deleted % 400:
+        if done % _BATCH_LIMIT:
             batch.commit()
-        return deleted
+        return done
+
+    def update_all(self, refs: Iterable[DocumentReference], data: Mapping[str, Any]) -> int:
+        return self._in_batches(refs, lambda batch, ref: batch.update(ref, dict(data)))
+
+    def delete_all(self, refs: Iterable[DocumentReference]) -> int:
+        return self._in_batches(refs, lambda batch, ref: batch.delete(ref))
 
     # transactions -------------------------------------------------------------
     def run_transaction(self, body: Callable[[Transaction], T]) -> T:
