@@ -23,7 +23,10 @@ emulators/node_modules/.package-lock.json: emulators/package-lock.json
 tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 
-deps: $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json
+check-prereqs:
+	@$(PYTHON) emulators/stack.py check
+
+deps: check-prereqs $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json
 
 lint: $(PY_STAMP)
 	$(VPY) -m ruff check .
