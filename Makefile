@@ -24,7 +24,7 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 
 check-prereqs:
-	@$(PYTHON) emulators/stack.py check
+	@$(PYTHON) emulators/stack.py check --services firestore,pubsub,auth
 
 deps: check-prereqs $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json
 
