@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import requests
 
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from emulators.stack import reset_auth, reset_firestore  # noqa: E402
+
 from tests.agent import AdvisorAgent  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
@@ -40,7 +40,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(name: str, values: list[float], baseline: float | None) -> str:
     p50, p95 = statistics.median(values), percentile(values, 0.95)
-    ratio = f"  ×{p50 / baseline:.2f} of baseline p50" if baseline else ""
+    ratio = f"  {p50 / baseline:.2f}x the baseline p50" if baseline else ""
     return f"  {name:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}"
 
 
@@ -155,7 +155,8 @@ def measure_cost() -> list[str]:
     reads3, writes3 = counts.snapshot()
     return [
         f"Firestore cost per relayed message ({messages} messages, counted in vtchat.store):",
-        f"  function: {(reads1 - reads0) / messages:.1f} reads, {(writes1 - writes0) / messages:.1f} writes"
+        f"  function: {(reads1 - reads0) / messages:.1f} reads,"
+        f" {(writes1 - writes0) / messages:.1f} writes"
         "  (session + message id in one transaction; message + session seq written)",
         "  listeners: +1 read for the advisor's timeline listener, +1 for the visitor's stream",
         f"  a resent duplicate: {reads3 - reads2} reads, {writes3 - writes2} writes"
@@ -171,7 +172,7 @@ def reset() -> None:
 def main() -> int:
     api = os.environ["VTCHAT_API_URL"]
     reset()
-    lines = measure_latency(api) + [""]
+    lines = [*measure_latency(api), ""]
     reset()
     lines += measure_cost()
     print("\n".join(lines))
