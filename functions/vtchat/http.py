@@ -84,7 +84,7 @@ def _dutch_message(error: Any, field: str) -> str:
         return "Kies een van de mogelijkheden."
     if kind == "extra_forbidden":
         return "Dit veld kennen we niet."
-    if kind.startswith("int") or kind == "int_type":
+    if kind.startswith("int"):
         return _RANGE_MESSAGES.get(field, "Vul een getal in.")
     return "Deze waarde klopt niet."
 

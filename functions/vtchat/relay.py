@@ -28,6 +28,7 @@ def post_message(
     session_ref = store.session(request.session_id)
     message_ref = store.message(request.session_id, request.message_id)
     sender: Sender = "visitor" if staff is None else "advisor"
+    sent_at = now or datetime.now(UTC)
 
     def body(transaction: Transaction) -> MessageAccepted:
         snapshot = store.get(session_ref, transaction=transaction)
@@ -63,12 +64,11 @@ def post_message(
             sender_uid=staff.uid if staff else None,
             advisor_name=staff.display_name if staff else None,
         )
-        store.update(transaction, session_ref, {"seq": timeline.seq, "lastMessageAt": now_})
+        store.update(transaction, session_ref, {"seq": timeline.seq, "lastMessageAt": sent_at})
         return MessageAccepted(
-            message_id=request.message_id, seq=doc.seq, created_at=now_, duplicate=False
+            message_id=request.message_id, seq=doc.seq, created_at=sent_at, duplicate=False
         )
 
-    now_ = now or datetime.now(UTC)
     result = store.run_transaction(body)
     if not result.duplicate:
         log("INFO", "message_relayed", sessionId=request.session_id, sender=sender, seq=result.seq)
