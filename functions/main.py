@@ -10,16 +10,20 @@ from __future__ import annotations
 import functions_framework
 from flask import Request, Response
 
-from vtchat import assignment, lifecycle, relay
+from vtchat import assignment, fallback, housekeeping, lifecycle, relay, topics
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
 from vtchat import stream as streams
 from vtchat.access import require_own_session
+from vtchat.errors import BadRequest
 from vtchat.http import (
+    acknowledged,
+    cacheable,
     caller,
     endpoint,
     event_stream,
     read_json,
+    read_push,
     reply,
     staff_identity,
     visitor_claim,
@@ -28,6 +32,7 @@ from vtchat.models import (
     AvailabilityRequest,
     IntakeRequest,
     MessageRequest,
+    PushEnvelope,
     SessionRequest,
 )
 from vtchat.services import services
@@ -101,3 +106,37 @@ def end(request: Request) -> Response:
     return reply(
         lifecycle.end_chat(svc, session_id=body.session_id, ended_by="advisor", staff=staff)
     )
+
+
+@functions_framework.http
+@endpoint("GET")
+def status(request: Request) -> Response:
+    svc = services()
+    board = svc.status_board.current()
+    region = request.args.get("region")
+    if region is not None:
+        svc.directory.get(region)
+        board = board.model_copy(update={"regions": [r for r in board.regions if r.id == region]})
+    return cacheable(reply(board), max_age=svc.settings.status_refresh)
+
+
+@functions_framework.http
+@endpoint("POST")
+def offer(request: Request) -> Response:
+    """Pushed by each organisation's subscription to the fall-back offers topic."""
+    svc = services()
+    envelope, data = read_push(request, PushEnvelope)
+    org = topics.org_of_subscription(envelope.subscription)
+    if org is None or org not in svc.directory:
+        raise BadRequest("Onbekende subscription.", code="unknown_subscription")
+    fallback.claim_offer(svc, fallback.parse_offer(data), org=org)
+    return acknowledged()
+
+
+@functions_framework.http
+@endpoint("POST")
+def tick(request: Request) -> Response:
+    """Pushed from the tick topic, which Cloud Scheduler publishes to every minute."""
+    read_push(request, PushEnvelope)
+    housekeeping.tick(services())
+    return acknowledged()

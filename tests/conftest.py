@@ -14,7 +14,10 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.support import PROJECT, SAMPLE_PC4, SHARED_PC4, Functions
+from tests.support import ALWAYS_OPEN_SCHEDULE, PROJECT, SAMPLE_PC4, SHARED_PC4, Functions
+
+# Before any Services exist, and inherited by a stack this suite starts.
+os.environ.setdefault("VTCHAT_SCHEDULE_FILE", str(ALWAYS_OPEN_SCHEDULE))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ MAIN = ROOT / "functions" / "main.py"
 PROJECT = "demo-vtchat"
 SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
 SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
+ALWAYS_OPEN_SCHEDULE = ROOT / "tests" / "data" / "schedule-always-open.json"
 
 
 def new_id() -> str:
@@ -152,11 +153,22 @@ def parse_sse(chunks: Iterable[bytes | str]) -> Iterator[SseEvent]:
 
 
 def read_events(
-    response: Any, *, until: str | None = None, count: int | None = None
+    response: Any,
+    *,
+    until: str | None = None,
+    count: int | None = None,
+    queue_updates: list[SseEvent] | None = None,
 ) -> list[SseEvent]:
-    """Read a streaming test-client response until an event type or a count."""
+    """Read timeline events of a streaming test-client response until a type or a count.
+
+    Queue-place updates (no id) are collected into `queue_updates` when given.
+    """
     events: list[SseEvent] = []
     for event in parse_sse(response.response):
+        if event.type == "queue":
+            if queue_updates is not None:
+                queue_updates.append(event)
+            continue
         events.append(event)
         if (until and event.type == until) or (count and len(events) >= count):
             break

@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
+from vtchat import queueing
 from vtchat.errors import Conflict, NotFound, Unavailable
 from vtchat.logs import log
-from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff
+from vtchat.models import AdvisorDoc, HandoverDoc, SessionDoc, SessionStateResponse, Staff
 from vtchat.services import Services
-from vtchat.store import Store, from_snapshot
+from vtchat.store import from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
 
 _MAX_ROUNDS = 20
@@ -57,8 +58,17 @@ def _has_room(advisor: AdvisorDoc) -> bool:
     return advisor.active_count < advisor.capacity
 
 
+def may_take(session: SessionDoc, org: str) -> bool:
+    """Whether advisors of `org` may take this waiting chat: their own, or offered to them."""
+    return session.state == "waiting" and (session.org == org or org in session.offered_to)
+
+
+def _quarter_hour(at: datetime) -> datetime:
+    return at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
+
+
 def _assign(
-    store: Store,
+    svc: Services,
     transaction: Transaction,
     *,
     session_id: str,
@@ -67,10 +77,20 @@ def _assign(
     advisor: AdvisorDoc,
     now: datetime,
 ) -> None:
+    store = svc.store
+    # Rota and fall-back alike: the visitor hears that another region helps.
+    helps_elsewhere = advisor.org != session.region
     timeline = TimelineWriter(
         store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
     )
-    timeline.system("assigned", advisor_name=advisor.display_name, org_name=advisor.org_name)
+    timeline.system(
+        "assigned",
+        advisor_name=advisor.display_name,
+        org_name=advisor.org_name,
+        fallback=True if helps_elsewhere else None,
+        region_name=svc.directory.get(session.region).short_name if helps_elsewhere else None,
+    )
+    handover = advisor.org != session.org
     store.update(
         transaction,
         store.session(session_id),
@@ -81,31 +101,51 @@ def _assign(
             "advisorName": advisor.display_name,
             "advisorOrg": advisor.org,
             "advisorOrgName": advisor.org_name,
+            "viaFallback": handover,
             "seq": timeline.seq,
         },
     )
+    queueing.leave(store, transaction, org=session.org, ticket=session.ticket)
+    if handover:
+        # Only fall-back is settled between organisations; a rota is mutual.
+        record = HandoverDoc(
+            region=session.region,
+            queued_org=session.org,
+            answering_org=advisor.org,
+            at=_quarter_hour(now),
+            month=f"{now:%Y-%m}",
+            round=session.offer_round,
+            waited_seconds=int((now - session.queued_at).total_seconds()),
+        )
+        store.create(transaction, store.handovers().document(), to_doc(record))
 
 
 def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
-    """Pair up to one batch of the queue's head with advisors who have room.
+    """Pair up to one batch of waiting chats with advisors of `org` who have room.
 
-    Candidates are found with plain queries and then re-read by reference
-    inside the transaction: that locks only the documents being changed, not
-    the whole queue, so new intakes and unrelated advisors are never blocked.
+    The chats are the organisation's own queue and other regions' chats
+    offered to it, oldest first. Candidates are found with plain queries and
+    then re-read by reference inside the transaction: that locks only the
+    documents being changed, not the whole queue, so new intakes and unrelated
+    advisors are never blocked.
     """
     store = svc.store
-    waiting_refs = [
-        snap.reference
-        for snap in store.query(store.waiting_queue(org).limit(svc.settings.dispatch_batch))
-    ]
-    if not waiting_refs:
-        return []
+    batch = svc.settings.dispatch_batch
     advisor_refs = [
         snap.reference
         for snap in store.query(store.online_advisors(org))
         if _has_room(from_snapshot(AdvisorDoc, snap))
     ]
     if not advisor_refs:
+        return []
+    waiting_refs = list(
+        {
+            snap.reference.id: snap.reference
+            for query in (store.waiting_queue(org), store.offered_queue(org))
+            for snap in store.query(query.limit(batch))
+        }.values()
+    )
+    if not waiting_refs:
         return []
 
     def body(transaction: Transaction) -> list[Assignment]:
@@ -126,15 +166,15 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
         ]
         now = datetime.now(UTC)
         paired: list[Assignment] = []
-        for session_id, session in sessions:
-            if session.state != "waiting" or session.org != org:
+        for session_id, session in sessions[:batch]:
+            if not may_take(session, org):
                 continue
             room = [c for c in candidates if c.free > 0]
             if not room:
                 break
             chosen = min(room, key=_Candidate.rank)
             _assign(
-                store,
+                svc,
                 transaction,
                 session_id=session_id,
                 session=session,
@@ -222,7 +262,7 @@ def dispatch_quietly(svc: Services, *, org: str) -> list[Assignment]:
 
 
 def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateResponse:
-    """An advisor picks one specific waiting chat of their organisation."""
+    """An advisor picks one specific waiting chat of their organisation or offered to it."""
     store = svc.store
 
     def body(transaction: Transaction) -> SessionStateResponse:
@@ -231,7 +271,7 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
         if not session_snap.exists:
             raise NotFound()
         session = from_snapshot(SessionDoc, session_snap)
-        if session.org != staff.org:
+        if session.org != staff.org and staff.org not in session.offered_to:
             raise NotFound()
         if session.state != "waiting":
             if session.advisor_uid == staff.uid:
@@ -246,7 +286,7 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
             raise Conflict("Je hebt al het maximale aantal chats.", code="at_capacity")
         now = datetime.now(UTC)
         _assign(
-            store,
+            svc,
             transaction,
             session_id=session_id,
             session=session,

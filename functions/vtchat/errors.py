@@ -26,11 +26,14 @@ class ChatError(Exception):
         *,
         code: str | None = None,
         fields: Mapping[str, str] | None = None,
+        details: Mapping[str, object] | None = None,
     ) -> None:
         self.message = message or self.default_message
         if code is not None:
             self.code = code
         self.fields = dict(fields or {})
+        # Extra facts a client shows beside the message (e.g. opening hours).
+        self.details = dict(details or {})
         super().__init__(self.message)
 
 
@@ -68,6 +71,16 @@ class Conflict(ChatError):
     status = 409
     code = "conflict"
     default_message = "Dit kan nu niet: de toestand van het gesprek is veranderd."
+
+
+class ChatClosed(Conflict):
+    """An intake outside the region's opening hours; running chats are never cut off."""
+
+    code = "chat_closed"
+    default_message = (
+        "De chat is nu gesloten. Bel gratis en anoniem met Veilig Thuis: 0800 2000, "
+        "dag en nacht bereikbaar. Bij direct gevaar: bel 112."
+    )
 
 
 class PayloadTooLarge(ChatError):

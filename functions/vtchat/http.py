@@ -7,10 +7,13 @@ user text) and answered as a bare 500.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import json
 import traceback
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Request, Response
@@ -26,10 +29,11 @@ from vtchat.errors import (
     Unauthenticated,
 )
 from vtchat.logs import log
-from vtchat.models import Staff
+from vtchat.models import PushEnvelope, Staff
 from vtchat.services import Services
 
 M = TypeVar("M", bound=BaseModel)
+P = TypeVar("P", bound=PushEnvelope)
 Handler = Callable[[Request], Response]
 
 MAX_BODY_BYTES = 32 * 1024
@@ -151,6 +155,30 @@ def reply(model: BaseModel, *, status: int = 200) -> Response:
     )
 
 
+def cacheable(response: Response, *, max_age: timedelta) -> Response:
+    """Let browsers and the CDN keep a public answer briefly, and stale while refreshing."""
+    seconds = max(1, int(max_age.total_seconds()))
+    response.headers["Cache-Control"] = (
+        f"public, max-age={seconds}, stale-while-revalidate={seconds * 6}"
+    )
+    return response
+
+
+def acknowledged() -> Response:
+    """A push delivery handled: Pub/Sub acknowledges any 2xx and retries the rest."""
+    return Response(status=204)
+
+
+def read_push(request: Request, model: type[P]) -> tuple[P, bytes]:
+    """A Pub/Sub push envelope and its decoded message data."""
+    envelope = read_json(request, model)
+    try:
+        data = base64.b64decode(envelope.message.data, validate=True)
+    except (ValueError, binascii.Error) as e:
+        raise BadRequest("Ongeldige Pub/Sub-data.", code="invalid_push") from e
+    return envelope, data
+
+
 def event_stream(events: Iterator[str] | None) -> Response:
     if events is None:
         return Response(status=204)
@@ -167,6 +195,8 @@ def error_response(error: ChatError) -> Response:
     body: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.fields:
         body["fields"] = error.fields
+    if error.details:
+        body["details"] = error.details
     return Response(json.dumps({"error": body}), status=error.status, mimetype="application/json")
 
 

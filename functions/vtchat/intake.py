@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, tokens
+from vtchat import assignment, queueing, tokens
+from vtchat.errors import ChatClosed
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
 from vtchat.services import Services
@@ -39,24 +40,40 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(18)
 
 
+def closed_error(svc: Services, *, region: str, now: datetime) -> ChatClosed:
+    status = svc.schedule.status(region, now)
+    return ChatClosed(
+        details={
+            "region": region,
+            "opensAt": status.opens_at.isoformat() if status.opens_at else None,
+            "hours": svc.schedule.describe_hours(region),
+            "phone": "0800 2000",
+        }
+    )
+
+
 def start_chat(
     svc: Services, request: IntakeRequest, *, now: datetime | None = None
 ) -> IntakeResponse:
     now = now or datetime.now(UTC)
     if request.region is not None:
-        org = svc.directory.get(request.region)
+        region = svc.directory.get(request.region)
     else:
         assert request.postcode is not None  # guaranteed by IntakeRequest
-        org = svc.directory.get(svc.postcodes.resolve(request.postcode))
+        region = svc.directory.get(svc.postcodes.resolve(request.postcode))
+    serving = svc.schedule.serving_org(region.id, now)
+    if serving is None:
+        raise closed_error(svc, region=region.id, now=now)
     config = svc.settings
     token_expiry = now + config.session_max_lifetime
     # Provisional: replaced by endedAt + retention when the chat ends.
     expire_at = token_expiry + config.content_retention
     session_id = new_session_id()
     store = svc.store
+    ticket = queueing.new_ticket(now)
     session = SessionDoc(
-        region=org.id,
-        org=org.id,
+        region=region.id,
+        org=serving,
         state="waiting",
         nickname=request.nickname,
         age_band=age_band(request.age),
@@ -64,6 +81,7 @@ def start_chat(
         answers=request.answers.model_dump(by_alias=True, exclude_none=True),
         created_at=now,
         queued_at=now,
+        ticket=ticket,
         seq=1,
         expire_at=expire_at,
     )
@@ -73,13 +91,14 @@ def start_chat(
         timeline = TimelineWriter(store, transaction, session_id, seq=0, expire_at=expire_at)
         timeline.system("queued")
         store.create(transaction, store.session(session_id), to_doc(session))
+        queueing.join(store, transaction, org=serving, ticket=ticket)
 
     store.run_transaction(body)
-    log("INFO", "chat_started", sessionId=session_id, org=org.id)
-    assignment.dispatch_quietly(svc, org=org.id)
+    log("INFO", "chat_started", sessionId=session_id, region=region.id, org=serving)
+    assignment.dispatch_quietly(svc, org=serving)
     return IntakeResponse(
         session_id=session_id,
         token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),
         expires_at=token_expiry,
-        region=RegionRef(id=org.id, name=org.name),
+        region=RegionRef(id=region.id, name=region.name),
     )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment
+from vtchat import assignment, queueing
 from vtchat.access import require_staff_on_session
 from vtchat.errors import NotFound
 from vtchat.logs import log
@@ -58,6 +58,8 @@ def end_chat(
             store, transaction, session_id, seq=session.seq, expire_at=expire_at
         )
         timeline.system("ended", ended_by=ended_by)
+        if session.state == "waiting":
+            queueing.leave(store, transaction, org=session.org, ticket=session.ticket)
         store.update(
             transaction,
             session_ref,
@@ -82,7 +84,9 @@ def end_chat(
         log("INFO", "chat_ended", sessionId=session_id, endedBy=ended_by)
         finalize_expiry(svc, session_id=session_id)
         if session.advisor_uid:
-            assignment.dispatch_quietly(svc, org=session.org)
+            # The freed slot belongs to the advisor's organisation, which after a
+            # fall-back is not the one the chat queued at.
+            assignment.dispatch_quietly(svc, org=session.advisor_org or session.org)
     return SessionStateResponse(session_id=session_id, state="ended")
 
 

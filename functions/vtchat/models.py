@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
-SystemEvent = Literal["queued", "assigned", "ended"]
+SystemEvent = Literal["queued", "assigned", "ended", "after_hours"]
 Role = Literal["advisor", "supervisor"]
 AdvisorStatus = Literal["online", "offline"]
 EndedBy = Literal["visitor", "advisor", "system"]
@@ -218,6 +218,15 @@ class SessionDoc(_Model):
     advisor_org_name: str | None = None
     seq: int = 0
     ended_by: EndedBy | None = None
+    # Opaque, sortable place in the serving organisation's queue document.
+    ticket: str | None = None
+    # Fall-back: the latest round offered, to whom, and when.
+    offer_round: int = 0
+    offered_to: list[str] = []
+    offered_at: datetime | None = None
+    via_fallback: bool = False
+    # Set once the visitor has been told that the chat closed while they wait.
+    after_hours_told: bool = False
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
     expire_at: datetime
@@ -233,8 +242,37 @@ class MessageDoc(_Model):
     org_name: str | None = None
     sender_uid: str | None = None
     ended_by: EndedBy | None = None
+    # On `assigned`: an advisor of another region helps, for this region.
+    fallback: bool | None = None
+    region_name: str | None = None
     created_at: datetime | None = None
     expire_at: datetime
+
+
+class QueueDoc(_Model):
+    """`queues/{org}`: the tickets of the chats waiting for this organisation.
+
+    One small document per organisation, changed by one array transform per
+    queue event, is what waiting visitors' streams listen to for their place.
+    """
+
+    waiting: list[str] = []
+
+
+class HandoverDoc(_Model):
+    """One chat answered by another organisation: the settlement's raw record.
+
+    Anonymous by construction and kept without TTL: no session id, no
+    nickname, and the time rounded to the quarter hour.
+    """
+
+    region: str
+    queued_org: str
+    answering_org: str
+    at: datetime
+    month: str
+    round: int
+    waited_seconds: int
 
 
 class AdvisorDoc(_Model):
@@ -256,12 +294,14 @@ class VisitorEvent(_Model):
     """One timeline entry as the visitor may see it: no uids, no e-mail."""
 
     seq: int
-    type: Literal["message", "queued", "assigned", "ended"]
+    type: Literal["message", "queued", "assigned", "ended", "after_hours"]
     sender: Sender
     text: str | None = None
     advisor_name: str | None = None
     org_name: str | None = None
     ended_by: EndedBy | None = None
+    fallback: bool | None = None
+    region_name: str | None = None
     at: datetime | None = None
 
     @classmethod
@@ -274,5 +314,61 @@ class VisitorEvent(_Model):
             advisor_name=doc.advisor_name,
             org_name=doc.org_name,
             ended_by=doc.ended_by,
+            fallback=doc.fallback,
+            region_name=doc.region_name,
             at=doc.created_at,
         )
+
+
+class QueueUpdate(_Model):
+    """The waiting visitor's place, sent on the stream without an event id."""
+
+    position: int
+    estimated_wait_minutes: int | None
+
+
+# --- the public status ---------------------------------------------------------
+
+
+class RegionStatusOut(_Model):
+    id: str
+    name: str
+    open: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    served_by: str | None
+    hours: list[str]
+    queue_length: int
+    advisors_online: int
+    estimated_wait_minutes: int | None
+
+
+class StatusResponse(_Model):
+    generated_at: datetime
+    phone: str = "0800 2000"
+    regions: list[RegionStatusOut]
+
+
+# --- Pub/Sub -------------------------------------------------------------------
+
+
+class OfferMessage(_Request):
+    """A waiting chat offered to other organisations (the body of one Pub/Sub message)."""
+
+    session_id: SessionId
+    round: Annotated[int, Field(ge=1, le=1000)]
+    region: OrgId
+    candidates: Annotated[list[OrgId], Field(min_length=1, max_length=50)]
+
+
+class PushedMessage(_Model):
+    data: str = ""
+    attributes: dict[str, str] = {}
+    message_id: str = ""
+
+
+class PushEnvelope(_Model):
+    """What a Pub/Sub push subscription POSTs to a function."""
+
+    message: PushedMessage
+    subscription: Annotated[str, StringConstraints(min_length=1, max_length=300)]

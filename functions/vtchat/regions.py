@@ -50,19 +50,34 @@ class Organisation(BaseModel):
     # Names under which reference tables (CBS, source texts) know this organisation.
     aliases: list[Annotated[str, StringConstraints(min_length=2, max_length=80)]] = []
     referrals: list[Referral] = []
+    # Who is offered this region's waiting chats when it is too busy, nearest
+    # first; after this list every other open organisation (national).
+    fallback: list[str] = []
 
 
 class OrganisationsFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, extra="forbid"
+    )
+
     version: Annotated[int, Field(ge=1)]
     organisations: Annotated[list[Organisation], Field(min_length=1)]
+    # National organisations every region may refer to, shown after the local ones.
+    shared_referrals: list[Referral] = []
 
     @model_validator(mode="after")
     def _unique(self) -> OrganisationsFile:
         ids = [org.id for org in self.organisations]
         if len(set(ids)) != len(ids):
             raise ValueError("organisation ids must be unique")
+        known = set(ids)
+        for org in self.organisations:
+            if org.id in org.fallback or len(set(org.fallback)) != len(org.fallback):
+                raise ValueError(f"{org.id}: fallback must list other organisations once each")
+            if unknown := set(org.fallback) - known:
+                raise ValueError(f"{org.id}: fallback names unknown ids {sorted(unknown)}")
         aliases = [a.casefold() for org in self.organisations for a in org.aliases]
         if len(set(aliases)) != len(aliases):
             raise ValueError("organisation aliases must be unique")
@@ -72,8 +87,11 @@ class OrganisationsFile(BaseModel):
 class Directory:
     """All organisations, by id and by any of their aliases."""
 
-    def __init__(self, organisations: list[Organisation]) -> None:
+    def __init__(
+        self, organisations: list[Organisation], *, shared_referrals: list[Referral] | None = None
+    ) -> None:
         self._by_id = {org.id: org for org in organisations}
+        self.shared_referrals = list(shared_referrals or [])
         self._by_alias = {
             alias.casefold(): org
             for org in organisations
@@ -102,9 +120,14 @@ class Directory:
     def by_alias(self, name: str) -> Organisation | None:
         return self._by_alias.get(name.strip().casefold())
 
+    def referrals(self, org_id: str) -> list[Referral]:
+        """Local referral organisations first, then the national ones."""
+        return [*self.get(org_id).referrals, *self.shared_referrals]
+
 
 def parse_directory(raw: str) -> Directory:
-    return Directory(OrganisationsFile.model_validate(json.loads(raw)).organisations)
+    data = OrganisationsFile.model_validate(json.loads(raw))
+    return Directory(data.organisations, shared_referrals=data.shared_referrals)
 
 
 def load_directory() -> Directory:

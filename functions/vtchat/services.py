@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import firebase_admin
 from firebase_admin import auth as firebase_auth
 from google.cloud import firestore
+from google.cloud.pubsub_v1 import PublisherClient
 
 from vtchat.errors import Forbidden, Unauthenticated
 from vtchat.models import Staff
 from vtchat.regions import Directory, PostcodeIndex, load_directory
+from vtchat.schedule import Schedule, load_schedule, parse_schedule
 from vtchat.settings import Settings, settings
 from vtchat.store import Store
+
+if TYPE_CHECKING:
+    from vtchat.status import StatusBoard
 
 _STAFF_ROLES = ("advisor", "supervisor")
 
@@ -36,6 +41,23 @@ class Services:
     @functools.cached_property
     def directory(self) -> Directory:
         return load_directory()
+
+    @functools.cached_property
+    def schedule(self) -> Schedule:
+        path = self.settings.schedule_file
+        if path is None:
+            return load_schedule(self.directory)
+        return parse_schedule(path.read_text("utf-8"), self.directory)
+
+    @functools.cached_property
+    def publisher(self) -> PublisherClient:
+        return PublisherClient()
+
+    @functools.cached_property
+    def status_board(self) -> StatusBoard:
+        from vtchat.status import StatusBoard
+
+        return StatusBoard(self)
 
     @functools.cached_property
     def postcodes(self) -> PostcodeIndex:

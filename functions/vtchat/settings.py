@@ -9,9 +9,12 @@ from __future__ import annotations
 import functools
 import os
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from vtchat.routing import RoutingPolicy
 
 # Only for the emulators: a deployment without VTCHAT_SESSION_KEY refuses to start.
 _EMULATOR_SESSION_KEY = "local-emulator-key-not-secret-0123456789abcdef"
@@ -35,6 +38,27 @@ class Settings(BaseModel):
     # Upper bound of chats paired in one dispatch transaction: keeps the
     # transaction small while a burst still clears in a few rounds.
     dispatch_batch: Annotated[int, Field(ge=1, le=50)] = 10
+    # A waiting chat is offered to other regions once it has waited this long,
+    # or once its own region cannot be expected to reach it within this time.
+    fallback_after: timedelta = timedelta(minutes=3)
+    # An offer nobody took is made again, to a wider set, after this long.
+    reoffer_after: timedelta = timedelta(minutes=2)
+    fallback_widen_by: Annotated[int, Field(ge=1, le=26)] = 2
+    # The domain's typical chat (15-20 minutes): the basis of wait estimates.
+    mean_chat: timedelta = timedelta(minutes=17)
+    # How stale the public status may be; it is served from instance memory.
+    status_refresh: timedelta = timedelta(seconds=5)
+    # Another schedule than the shipped one (tests, a demo that is always open).
+    schedule_file: Path | None = None
+
+    @property
+    def routing(self) -> RoutingPolicy:
+        return RoutingPolicy(
+            fallback_after=self.fallback_after,
+            reoffer_after=self.reoffer_after,
+            widen_by=self.fallback_widen_by,
+            mean_chat=self.mean_chat,
+        )
 
 
 def _minutes(name: str) -> timedelta | None:
@@ -54,10 +78,15 @@ def load_settings() -> Settings:
         ("content_retention", "VTCHAT_CONTENT_RETENTION_MINUTES"),
         ("unserved_retention", "VTCHAT_UNSERVED_RETENTION_MINUTES"),
         ("stream_max_duration", "VTCHAT_STREAM_MAX_MINUTES"),
+        ("fallback_after", "VTCHAT_FALLBACK_AFTER_MINUTES"),
+        ("reoffer_after", "VTCHAT_REOFFER_AFTER_MINUTES"),
+        ("mean_chat", "VTCHAT_MEAN_CHAT_MINUTES"),
     ):
         value = _minutes(env)
         if value is not None:
             overrides[field] = value
+    if schedule_file := os.environ.get("VTCHAT_SCHEDULE_FILE"):
+        overrides["schedule_file"] = Path(schedule_file)
     return Settings.model_validate(
         {"project_id": project, "emulated": emulated, "session_key": key, **overrides}
     )

@@ -29,6 +29,8 @@ SESSIONS = "sessions"
 MESSAGES = "messages"
 ADVISORS = "advisors"
 POSTCODES = "postcodes"
+QUEUES = "queues"
+HANDOVERS = "handovers"
 
 _BACKOFF_ROUNDS = 5
 # Firestore allows 500 writes per batch; stay clear of it.
@@ -108,6 +110,28 @@ class Store:
             .where(filter=where("state", "==", "waiting"))
             .order_by("queuedAt")
         )
+
+    def queue(self, org: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(QUEUES).document(org)
+        return ref
+
+    def handovers(self) -> CollectionReference:
+        return self.client.collection(HANDOVERS)
+
+    def offered_queue(self, org: str) -> Query:
+        """Other regions' waiting chats currently offered to this organisation."""
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("offeredTo", "array_contains", org))
+            .where(filter=where("state", "==", "waiting"))
+            .order_by("queuedAt")
+        )
+
+    def all_waiting(self) -> Query:
+        return self.client.collection(SESSIONS).where(filter=where("state", "==", "waiting"))
+
+    def all_online_advisors(self) -> Query:
+        return self.client.collection(ADVISORS).where(filter=where("status", "==", "online"))
 
     def online_advisors(self, org: str) -> Query:
         return (

@@ -15,9 +15,11 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from vtchat import queueing
 from vtchat.errors import BadRequest, NotFound
 from vtchat.logs import log
-from vtchat.models import MessageDoc, SessionDoc, VisitorEvent
+from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
+from vtchat.routing import estimate_wait, wait_minutes
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
 
@@ -53,12 +55,66 @@ def open_stream(svc: Services, *, session_id: str, after: int) -> Iterator[str] 
         raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
     if session.state == "ended" and after >= session.seq:
         return None
-    return _follow(svc, session_id=session_id, after=after)
+    return _follow(svc, session_id=session_id, session=session, after=after)
 
 
-def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
+def format_queue_update(update: QueueUpdate) -> str:
+    # No `id:` line: the browser keeps the last timeline id for Last-Event-ID.
+    data = json.dumps(update.model_dump(mode="json", by_alias=True))
+    return f"event: queue\ndata: {data}\n\n"
+
+
+class _QueuePlace:
+    """The waiting visitor's place, from their organisation's queue document."""
+
+    def __init__(self, svc: Services, session: SessionDoc) -> None:
+        self._svc = svc
+        self._org = session.org
+        self._ticket = session.ticket
+        self._waiting: list[str] | None = None
+        self.last_sent: QueueUpdate | None = None
+        self.done = session.state != "waiting" or session.ticket is None
+
+    def watch(self, arrivals: queue.Queue[Any]) -> Any:
+        if self.done:
+            return None
+
+        def on_snapshot(docs: Any, _changes: Any, _read_time: Any) -> None:
+            self._svc.store.count_listener_reads(len(docs))
+            waiting = (docs[0].to_dict() or {}).get("waiting", []) if docs else []
+            arrivals.put(_QueueChanged([str(t) for t in waiting]))
+
+        return self._svc.store.queue(self._org).on_snapshot(on_snapshot)
+
+    def update(self, waiting: list[str] | None = None) -> QueueUpdate | None:
+        """The update to send, if the place or the estimate changed."""
+        if waiting is not None:
+            self._waiting = waiting
+        if self.done or self._waiting is None or self._ticket is None:
+            return None
+        place = queueing.position(self._waiting, self._ticket)
+        if place is None:
+            return None
+        wait = estimate_wait(
+            position=place,
+            staffing=self._svc.status_board.staffing(self._org),
+            mean_chat=self._svc.settings.mean_chat,
+        )
+        update = QueueUpdate(position=place, estimated_wait_minutes=wait_minutes(wait))
+        if update == self.last_sent:
+            return None
+        self.last_sent = update
+        return update
+
+
+class _QueueChanged:
+    def __init__(self, waiting: list[str]) -> None:
+        self.waiting = waiting
+
+
+def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) -> Iterator[str]:
     store = svc.store
-    arrivals: queue.Queue[MessageDoc | Exception] = queue.Queue()
+    arrivals: queue.Queue[MessageDoc | Exception | _QueueChanged] = queue.Queue()
 
     def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
         added = [c.document for c in changes if c.type.name == "ADDED"]
@@ -77,6 +133,8 @@ def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
         .order_by("seq")
         .on_snapshot(on_snapshot)
     )
+    place = _QueuePlace(svc, session)
+    queue_watch = place.watch(arrivals)
     started = time.monotonic()
     deadline = started + svc.settings.stream_max_duration.total_seconds()
     keepalive = svc.settings.stream_keepalive.total_seconds()
@@ -92,7 +150,14 @@ def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
             try:
                 item = arrivals.get(timeout=min(keepalive, remaining))
             except queue.Empty:
-                yield ": keep-alive\n\n"
+                # Advisors coming and going change the estimate, not the place.
+                refreshed = place.update()
+                yield format_queue_update(refreshed) if refreshed else ": keep-alive\n\n"
+                continue
+            if isinstance(item, _QueueChanged):
+                changed = place.update(item.waiting)
+                if changed is not None:
+                    yield format_queue_update(changed)
                 continue
             if isinstance(item, Exception):
                 log(
@@ -108,8 +173,12 @@ def _follow(svc: Services, *, session_id: str, after: int) -> Iterator[str]:
                 next_seq += 1
                 sent += 1
                 yield format_event(VisitorEvent.from_doc(entry))
+                if entry.kind == "system" and entry.event in ("assigned", "ended"):
+                    place.done = True
                 if entry.kind == "system" and entry.event == "ended":
                     return
     finally:
         watch.unsubscribe()  # type: ignore[no-untyped-call]
+        if queue_watch is not None:
+            queue_watch.unsubscribe()
         log("INFO", "stream_closed", sessionId=session_id, events=sent, lastSeq=next_seq - 1)

@@ -70,6 +70,8 @@ class TimelineWriter:
         advisor_name: str | None = None,
         org_name: str | None = None,
         ended_by: EndedBy | None = None,
+        fallback: bool | None = None,
+        region_name: str | None = None,
     ) -> MessageDoc:
         return self._append(
             system_entry_id(self.seq + 1),
@@ -79,4 +81,6 @@ class TimelineWriter:
             advisor_name=advisor_name,
             org_name=org_name,
             ended_by=ended_by,
+            fallback=fallback,
+            region_name=region_name,
         )

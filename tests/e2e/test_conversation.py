@@ -48,6 +48,7 @@ class VisitorStream:
         self.response = self.connection.getresponse()
         assert self.response.status == 200, self.response.read()
         self.events: queue.Queue[SseEvent | None] = queue.Queue()
+        self.queue_updates: list[SseEvent] = []
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _chunks(self) -> Iterator[bytes]:
@@ -63,9 +64,13 @@ class VisitorStream:
         self.events.put(None)
 
     def next(self, timeout: float = 20) -> SseEvent:
-        event = self.events.get(timeout=timeout)
-        assert event is not None, "stream closed early"
-        return event
+        """The next timeline event; queue-place updates are kept aside."""
+        while True:
+            event = self.events.get(timeout=timeout)
+            assert event is not None, "stream closed early"
+            if event.type != "queue":
+                return event
+            self.queue_updates.append(event)
 
     def drop(self) -> None:
         """Cut the connection the way a network does: no goodbye."""

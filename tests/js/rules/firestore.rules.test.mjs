@@ -68,8 +68,9 @@ const ALL_ROLES = Object.keys(ROLES);
 // --- seed data --------------------------------------------------------------
 const t = (minutesAgo) => Timestamp.fromMillis(Date.parse('2025-01-01T12:00:00Z') - minutesAgo * 60_000);
 
-function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null }) {
+function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null, offeredTo = [] }) {
   return {
+    offeredTo,
     region: org,
     org,
     state,
@@ -101,6 +102,10 @@ const SESSIONS = {
   endedB: session({ org: AMSTERDAM, state: 'ended', advisorUid: 'advB1' }),
   // Amsterdam's chat served by a Utrecht advisor (advisorOrg != org).
   overflowB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advA1', advisorOrg: UTRECHT }),
+  // Amsterdam's waiting chat offered to Utrecht by fall-back.
+  offeredB: session({ org: AMSTERDAM, state: 'waiting', queuedMinutesAgo: 12, offeredTo: [UTRECHT, 'haaglanden'] }),
+  // Offered before, but taken since: the offer no longer opens it.
+  takenOfferB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advB1', offeredTo: [UTRECHT] }),
 };
 
 const message = (seq) => ({
@@ -158,6 +163,10 @@ const GET_ALLOWED = {
   'sessions/activeB/messages/sys-1': ['advB1', 'supB'],
   'sessions/endedB/messages/sys-1': ['advB1', 'supB'],
   'sessions/overflowB/messages/sys-1': ['advA1', 'supB'],
+  'sessions/offeredB': ['advA1', 'advA2', 'supA', 'advB1', 'supB'],
+  'sessions/offeredB/messages/sys-1': ['supB'],
+  'sessions/takenOfferB': ['advB1', 'supB'],
+  'sessions/takenOfferB/messages/sys-1': ['advB1', 'supB'],
   'sessions/ghost/messages/sys-1': [],
   'advisors/advA1': ['advA1', 'advA2', 'supA'],
   'advisors/advB1': ['advB1', 'supB'],
@@ -193,7 +202,18 @@ const QUERIES = [
     name: 'queue of amsterdam',
     q: (db) => query(collection(db, 'sessions'), where('org', '==', AMSTERDAM), where('state', '==', 'waiting'), orderBy('queuedAt')),
     allowed: ['advB1', 'supB'],
-    returns: ['waitB'],
+    returns: ['offeredB', 'waitB'],
+  },
+  {
+    name: 'offered to utrecht (offeredTo contains utrecht, state=waiting, by queuedAt)',
+    q: (db) => query(collection(db, 'sessions'), where('offeredTo', 'array-contains', UTRECHT), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    allowed: ['advA1', 'advA2', 'supA'],
+    returns: ['offeredB'],
+  },
+  {
+    name: 'offered to utrecht, any state',
+    q: (db) => query(collection(db, 'sessions'), where('offeredTo', 'array-contains', UTRECHT)),
+    allowed: [],
   },
   {
     name: 'my chats of advA1 (advisorUid == advA1)',
@@ -205,7 +225,7 @@ const QUERIES = [
     name: 'my chats of advB1',
     q: (db) => query(collection(db, 'sessions'), where('advisorUid', '==', 'advB1')),
     allowed: ['advB1'],
-    returns: ['activeB', 'endedB'],
+    returns: ['activeB', 'endedB', 'takenOfferB'],
   },
   {
     name: 'supervisor view of utrecht (org == utrecht)',
@@ -217,7 +237,7 @@ const QUERIES = [
     name: 'supervisor view of amsterdam',
     q: (db) => query(collection(db, 'sessions'), where('org', '==', AMSTERDAM)),
     allowed: ['supB'],
-    returns: ['activeB', 'endedB', 'overflowB', 'waitB'],
+    returns: ['activeB', 'endedB', 'offeredB', 'overflowB', 'takenOfferB', 'waitB'],
   },
   {
     name: 'timeline of activeA (by seq)',

@@ -1,0 +1,197 @@
+"""The scheduled `tick`: the time-based work no visitor or advisor event triggers.
+
+Run every minute (Cloud Scheduler -> Pub/Sub -> push in production, a loop in
+`make demo`). Everything it does is guarded by the state it reads, so two
+ticks at once, or one delivered twice, change nothing more than one:
+- pair chats with free advisors (a backstop for dispatches lost to contention);
+- offer overflowing chats to other regions (`fallback.make_offer` is guarded
+  by the offer round);
+- tell a visitor still waiting after closing time, once, that the chat has
+  closed (their chat stays in the queue: nobody is cut off);
+- repair queue documents that drifted from the waiting sessions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat import assignment, fallback, queueing
+from vtchat.logs import log
+from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
+from vtchat.routing import Staffing, WaitingChat, due_offers
+from vtchat.services import Services
+from vtchat.store import from_snapshot
+from vtchat.timeline import TimelineWriter
+
+
+@dataclass
+class TickReport:
+    waiting: int = 0
+    assigned: int = 0
+    offered: int = 0
+    told_closed: int = 0
+    queues_repaired: int = 0
+    orgs_dispatched: list[str] = field(default_factory=list)
+
+
+def _staffing(advisors: list[AdvisorDoc]) -> dict[str, Staffing]:
+    capacity: dict[str, int] = defaultdict(int)
+    free: dict[str, int] = defaultdict(int)
+    for advisor in advisors:
+        capacity[advisor.org] += advisor.capacity
+        free[advisor.org] += max(0, advisor.capacity - advisor.active_count)
+    return {org: Staffing(capacity=capacity[org], free=free[org]) for org in capacity}
+
+
+def _waiting(svc: Services) -> list[tuple[str, SessionDoc]]:
+    return [
+        (snap.id, from_snapshot(SessionDoc, snap))
+        for snap in svc.store.query(svc.store.all_waiting())
+    ]
+
+
+def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
+    now = now or datetime.now(UTC)
+    store = svc.store
+    report = TickReport()
+    advisors = [
+        from_snapshot(AdvisorDoc, snap) for snap in store.query(store.all_online_advisors())
+    ]
+    staffing = _staffing(advisors)
+    waiting = _waiting(svc)
+
+    # Organisations with room and a chat they may take: their own or offered.
+    takers = {
+        org
+        for _, session in waiting
+        for org in (session.org, *session.offered_to)
+        if staffing.get(org, Staffing()).free > 0
+    }
+    for org in sorted(takers):
+        report.assigned += len(assignment.dispatch_quietly(svc, org=org))
+        report.orgs_dispatched.append(org)
+    if report.assigned:
+        waiting = _waiting(svc)
+        advisors = [
+            from_snapshot(AdvisorDoc, snap) for snap in store.query(store.all_online_advisors())
+        ]
+        staffing = _staffing(advisors)
+    report.waiting = len(waiting)
+
+    offers = due_offers(
+        waiting=[
+            WaitingChat(
+                session_id=session_id,
+                region=session.region,
+                org=session.org,
+                queued_at=session.queued_at,
+                offer_round=session.offer_round,
+                offered_at=session.offered_at,
+            )
+            for session_id, session in waiting
+        ],
+        staffing=staffing,
+        directory=svc.directory,
+        schedule=svc.schedule,
+        policy=svc.settings.routing,
+        now=now,
+    )
+    for offer in offers:
+        if fallback.make_offer(svc, offer, now=now).recorded:
+            report.offered += 1
+
+    for session_id, session in waiting:
+        if (
+            not session.after_hours_told
+            and staffing.get(session.org, Staffing()).capacity == 0
+            and svc.schedule.serving_org(session.region, now) is None
+            and _tell_closed(svc, session_id)
+        ):
+            report.told_closed += 1
+
+    report.queues_repaired = _repair_queues(svc, waiting, started=now)
+    if report.assigned or report.offered or report.told_closed or report.queues_repaired:
+        log(
+            "INFO",
+            "tick",
+            waiting=report.waiting,
+            assigned=report.assigned,
+            offered=report.offered,
+            toldClosed=report.told_closed,
+            queuesRepaired=report.queues_repaired,
+        )
+    return report
+
+
+def _tell_closed(svc: Services, session_id: str) -> bool:
+    """Add the 'closed while you wait' note to a waiting chat, once."""
+    store = svc.store
+    ref = store.session(session_id)
+
+    def body(transaction: Transaction) -> bool:
+        snapshot = store.get(ref, transaction=transaction)
+        if not snapshot.exists:
+            return False
+        session = from_snapshot(SessionDoc, snapshot)
+        if session.state != "waiting" or session.after_hours_told:
+            return False
+        timeline = TimelineWriter(
+            store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
+        )
+        timeline.system("after_hours")
+        store.update(transaction, ref, {"afterHoursTold": True, "seq": timeline.seq})
+        return True
+
+    return store.run_transaction(body)
+
+
+def _repair_queues(
+    svc: Services, waiting: list[tuple[str, SessionDoc]], *, started: datetime
+) -> int:
+    """Make each queue document hold exactly the tickets of its waiting chats.
+
+    Only transforms, never a rewrite: a ticket that joined after this tick
+    read the sessions must not be dropped. A ticket is stale only if it is
+    older than the tick and no waiting chat holds it.
+    """
+    store = svc.store
+    expected: dict[str, set[str]] = defaultdict(set)
+    for _, session in waiting:
+        if session.ticket is not None:
+            expected[session.org].add(session.ticket)
+    horizon = queueing.new_ticket(started)
+    refs = [store.queue(org.id) for org in svc.directory]
+    current: dict[str, set[str]] = {}
+    for snap in store.get_all(refs):
+        if snap.exists:
+            current[snap.id] = set(from_snapshot(QueueDoc, snap).waiting)
+    removals = store.client.batch()
+    additions = store.client.batch()
+    repaired = 0
+    for org in svc.directory:
+        have = current.get(org.id, set())
+        want = expected.get(org.id, set())
+        stale = sorted(ticket for ticket in have - want if ticket < horizon)
+        missing = sorted(want - have)
+        if stale:
+            store.set(
+                removals, store.queue(org.id), {"waiting": firestore.ArrayRemove(stale)}, merge=True
+            )
+        if missing:
+            store.set(
+                additions,
+                store.queue(org.id),
+                {"waiting": firestore.ArrayUnion(missing)},
+                merge=True,
+            )
+        repaired += bool(stale or missing)
+    # Two commits: one write may not both remove from and add to one array.
+    for batch in (removals, additions):
+        if len(batch) > 0:
+            batch.commit()
+    return repaired
