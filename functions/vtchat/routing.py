@@ -118,8 +118,9 @@ def offer_candidates(
 
 
 def _max_round(directory: Directory, region: str, widen_by: int) -> int:
-    # The first round that reaches national.
-    return len(directory.get(region).fallback) // widen_by + 1
+    # The first round that reaches national: the one after the round that
+    # took in the last neighbour.
+    return math.ceil(len(directory.get(region).fallback) / widen_by) + 1
 
 
 def queue_positions(waiting: Iterable[WaitingChat]) -> dict[str, int]:
