@@ -48,8 +48,9 @@ test-rules: tests/js/node_modules/.package-lock.json
 test-python: $(PY_STAMP)
 	$(VPY) -m pytest -q
 
+# `make demo OPEN=always` runs the demo on the always-open schedule (at night).
 demo: deps
-	$(STACK) exec -- $(VPY) emulators/demo.py
+	$(if $(filter always,$(OPEN)),$(ALWAYS_OPEN)) $(STACK) exec -- $(VPY) emulators/demo.py
 
 bench: deps
 	$(ALWAYS_OPEN) $(STACK) exec -- $(VPY) tests/bench/run.py

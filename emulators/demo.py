@@ -20,8 +20,9 @@ from typing import Any
 
 import requests
 
-from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo
-from vtchat.services import services
+from vtchat import topics
+from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo, setup_pubsub
+from vtchat.services import Services, services
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,11 +69,20 @@ def follow_stream(api: str, token: str, done: threading.Event) -> None:
 def conversation(api: str) -> None:
     anna = next(a for a in DEMO_ACCOUNTS if a.display_name == "Anna")
     advisor = {"Authorization": f"Bearer {sign_in(anna.email, anna.password)}"}
-    intake = requests.post(
+    answer = requests.post(
         f"{api}/intake",
         json={"nickname": "Vlinder", "age": 24, "gender": "woman", "postcode": "3511"},
         timeout=10,
-    ).json()
+    )
+    if answer.status_code == 409:
+        # Outside Utrecht's hours the honest answer is the refusal itself.
+        error = answer.json()["error"]
+        say("bezoeker", "start een chat via postcode 3511 → Utrecht is nu gesloten:")
+        say("", error["message"])
+        say("", "openingstijden: " + "; ".join(error["details"]["hours"]))
+        say("", "(make demo OPEN=always start de demo met een altijd geopend rooster)")
+        return
+    intake = answer.json()
     visitor = {"Authorization": f"Bearer {intake['token']}"}
     sid = intake["sessionId"]
     say("bezoeker", f"start een chat via postcode 3511 → {intake['region']['name']}")
@@ -96,6 +106,21 @@ def conversation(api: str) -> None:
     done.wait(timeout=10)
 
 
+def show_status(api: str) -> None:
+    regions = requests.get(f"{api}/status", timeout=10).json()["regions"]
+    open_now = [r["name"].removeprefix("Veilig Thuis ") for r in regions if r["open"]]
+    print(f"\nNu open ({len(open_now)} van {len(regions)}): {', '.join(open_now) or 'geen'}")
+
+
+def tick_loop(svc: Services, every: float) -> None:
+    """Cloud Scheduler's part: publish to the tick topic, which pushes to /api/tick."""
+    topic = svc.publisher.topic_path(svc.settings.project_id, topics.TICK_TOPIC)
+    while True:
+        time.sleep(every)
+        with contextlib.suppress(Exception):
+            svc.publisher.publish(topic, b"{}").result(timeout=10)
+
+
 def main() -> int:
     api = os.environ["VTCHAT_API_URL"]
     svc = services()
@@ -105,9 +130,14 @@ def main() -> int:
     print("\nDemo-adviseurs (Auth-emulator):")
     for account in seed_demo(svc):
         print(f"  {account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
+    setup_pubsub(svc, push_base=api)
+    every = float(os.environ.get("VTCHAT_DEMO_TICK_SECONDS", "15"))
+    threading.Thread(target=tick_loop, args=(svc, every), daemon=True).start()
+    show_status(api)
     print("\nEen kort gesprek via de functies:")
     conversation(api)
     print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
+    print(f"Elke {every:g} s een tick via Pub/Sub → {api}/tick (fall-back, sluitingstijd)")
     with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
     return 0

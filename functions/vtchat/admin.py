@@ -3,6 +3,8 @@
 grant           give a Firebase Auth account the advisor or supervisor role of one organisation
 load-postcodes  load a PC4 → organisation table into Firestore (data change, no deploy)
 seed-demo       create demo advisors on the Auth emulator and print their logins
+setup-pubsub    create the topics and push subscriptions of vtchat.topics (emulator only)
+tick            run the scheduled housekeeping once
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from firebase_admin import auth as firebase_auth
+from google.api_core import exceptions as api_exceptions
+from google.cloud.pubsub_v1 import SubscriberClient
 
+from vtchat import housekeeping, topics
 from vtchat.regions import PostcodeTableError, read_postcode_table, split_by_leading_digit
 from vtchat.services import Services, services
 
@@ -108,6 +113,49 @@ def seed_demo(svc: Services) -> list[DemoAccount]:
     return list(DEMO_ACCOUNTS)
 
 
+def setup_pubsub(svc: Services, *, push_base: str) -> list[str]:
+    """Create what `topics.topology()` lists, pushing to `push_base/<function>`.
+
+    Idempotent: what exists is left as it is. Production declares the same in
+    infra/ (with authenticated push); this is for the emulator.
+    """
+    project = svc.settings.project_id
+    publisher = svc.publisher
+    subscriber = SubscriberClient()
+    topic_names, subscriptions = topics.topology([org.id for org in svc.directory])
+    created: list[str] = []
+    for name in topic_names:
+        try:
+            publisher.create_topic(name=publisher.topic_path(project, name))
+            created.append(name)
+        except api_exceptions.AlreadyExists:
+            pass
+    for spec in subscriptions:
+        request: dict[str, object] = {
+            "name": subscriber.subscription_path(project, spec.name),
+            "topic": publisher.topic_path(project, spec.topic),
+            "filter": spec.filter,
+            "ack_deadline_seconds": spec.ack_deadline_seconds,
+        }
+        if spec.push_to is not None:
+            request["push_config"] = {"push_endpoint": f"{push_base.rstrip('/')}/{spec.push_to}"}
+        if spec.dead_letter_topic is not None:
+            request["dead_letter_policy"] = {
+                "dead_letter_topic": publisher.topic_path(project, spec.dead_letter_topic),
+                "max_delivery_attempts": topics.MAX_DELIVERY_ATTEMPTS,
+            }
+            request["retry_policy"] = {
+                "minimum_backoff": {"seconds": 10},
+                "maximum_backoff": {"seconds": 300},
+            }
+        try:
+            subscriber.create_subscription(request=request)
+            created.append(spec.name)
+        except api_exceptions.AlreadyExists:
+            pass
+    return created
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m vtchat.admin", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_cmd.add_argument("--csv", required=True, type=Path)
     load_cmd.add_argument("--column", default="veilig_thuis_26")
     commands.add_parser("seed-demo", help="create the demo advisors (Auth emulator only)")
+    pubsub_cmd = commands.add_parser("setup-pubsub", help="create topics and push subscriptions")
+    pubsub_cmd.add_argument(
+        "--push-base", required=True, help="functions base URL, e.g. http://127.0.0.1:5001/api"
+    )
+    commands.add_parser("tick", help="run the scheduled housekeeping once")
     args = parser.parse_args(argv)
     svc = services()
     if args.command == "grant":
@@ -140,6 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"load-postcodes: {e}", file=sys.stderr)
             return 1
         print(f"loaded {count} postcodes from {args.csv} (column {args.column})")
+    elif args.command == "setup-pubsub":
+        created = setup_pubsub(svc, push_base=args.push_base)
+        print(f"created {len(created)} topics and subscriptions")
+    elif args.command == "tick":
+        print(housekeeping.tick(svc))
     else:
         for account in seed_demo(svc):
             print(f"{account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
