@@ -7,6 +7,8 @@ emulators/serve_functions.py. The domain lives in the `vtchat` package.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import functions_framework
 from flask import Request, Response
 
@@ -35,6 +37,7 @@ from vtchat.models import (
     PushEnvelope,
     SessionRequest,
 )
+from vtchat.regions import public_directory
 from vtchat.services import services
 from vtchat.tokens import SessionClaim
 
@@ -118,6 +121,13 @@ def status(request: Request) -> Response:
         svc.directory.get(region)
         board = board.model_copy(update={"regions": [r for r in board.regions if r.id == region]})
     return cacheable(reply(board), max_age=svc.settings.status_refresh)
+
+
+@functions_framework.http
+@endpoint("GET")
+def regions(request: Request) -> Response:
+    """The organisations and their referral lists: changes only with a deployment."""
+    return cacheable(reply(public_directory(services().directory)), max_age=timedelta(hours=1))
 
 
 @functions_framework.http

@@ -29,7 +29,7 @@ from vtchat import assignment, topics
 from vtchat.errors import BadRequest
 from vtchat.logs import log
 from vtchat.models import OfferMessage, SessionDoc
-from vtchat.routing import Offer
+from vtchat.routing import Offer, WaitingChat, due_offers
 from vtchat.services import Services
 from vtchat.store import from_snapshot
 
@@ -106,6 +106,35 @@ def make_offer(svc: Services, offer: Offer, *, now: datetime | None = None) -> O
         messageId=message_id,
     )
     return OfferResult(recorded=True, published=True)
+
+
+def offer_if_unstaffed(
+    svc: Services, *, session_id: str, session: SessionDoc, now: datetime
+) -> bool:
+    """Offer a new chat at once when its organisation has nobody online.
+
+    Without this the chat would wait for the next tick (up to a minute) while
+    another region may have advisors free. The intake's own dispatch ran
+    first, so an advisor who is online with room has already taken the chat;
+    one who is online but busy means the ordinary threshold applies.
+    """
+    if svc.store.query(svc.store.online_advisors(session.org).limit(1)):
+        return False
+    chat = WaitingChat(
+        session_id=session_id,
+        region=session.region,
+        org=session.org,
+        queued_at=session.queued_at,
+    )
+    offers = due_offers(
+        waiting=[chat],
+        staffing={},
+        directory=svc.directory,
+        schedule=svc.schedule,
+        policy=svc.settings.routing,
+        now=now,
+    )
+    return any(make_offer(svc, offer, now=now).recorded for offer in offers)
 
 
 def parse_offer(data: bytes) -> OfferMessage:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, queueing, tokens
-from vtchat.errors import ChatClosed
+from vtchat import assignment, fallback, queueing, tokens
+from vtchat.errors import ChatClosed, Unavailable
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
 from vtchat.services import Services
@@ -95,7 +96,13 @@ def start_chat(
 
     store.run_transaction(body)
     log("INFO", "chat_started", sessionId=session_id, region=region.id, org=serving)
-    assignment.dispatch_quietly(svc, org=serving)
+    assigned = assignment.dispatch_quietly(svc, org=serving)
+    if not any(item.session_id == session_id for item in assigned):
+        try:
+            fallback.offer_if_unstaffed(svc, session_id=session_id, session=session, now=now)
+        except (Unavailable, api_exceptions.GoogleAPICallError) as e:
+            # The chat is safely queued; the next tick offers it.
+            log("WARNING", "offer_deferred", sessionId=session_id, reason=type(e).__name__)
     return IntakeResponse(
         session_id=session_id,
         token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),

@@ -343,6 +343,26 @@ class RegionStatusOut(_Model):
     estimated_wait_minutes: int | None
 
 
+class ReferralOut(_Model):
+    name: str
+    description: str
+    url: str | None
+    phone: str | None
+
+
+class RegionInfo(_Model):
+    id: str
+    name: str
+    short_name: str
+    referrals: list[ReferralOut]
+
+
+class RegionsResponse(_Model):
+    """The directory for the region choice (widget) and the referral lists (console)."""
+
+    regions: list[RegionInfo]
+
+
 class StatusResponse(_Model):
     generated_at: datetime
     phone: str = "0800 2000"

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from pydantic.alias_generators import to_camel
 
 from vtchat.errors import InvalidInput, Unavailable
+from vtchat.models import ReferralOut, RegionInfo, RegionsResponse
 
 if TYPE_CHECKING:
     from vtchat.store import Store
@@ -123,6 +124,25 @@ class Directory:
     def referrals(self, org_id: str) -> list[Referral]:
         """Local referral organisations first, then the national ones."""
         return [*self.get(org_id).referrals, *self.shared_referrals]
+
+
+def public_directory(directory: Directory) -> RegionsResponse:
+    return RegionsResponse(
+        regions=[
+            RegionInfo(
+                id=org.id,
+                name=org.name,
+                short_name=org.short_name,
+                referrals=[
+                    ReferralOut(
+                        name=ref.name, description=ref.description, url=ref.url, phone=ref.phone
+                    )
+                    for ref in directory.referrals(org.id)
+                ],
+            )
+            for org in sorted(directory, key=lambda org: org.short_name)
+        ]
+    )
 
 
 def parse_directory(raw: str) -> Directory:

@@ -124,6 +124,16 @@ def online(svc: Services, org: str, uid: str, *, capacity: int = 1) -> Staff:
     return staff
 
 
+def busy_origin(functions: Functions, svc: Services) -> None:
+    """Utrecht has one advisor online, busy with a chat: newcomers wait about 17 minutes.
+
+    That is an overflow the tick offers; with nobody online at all the intake
+    itself offers the chat (tested separately).
+    """
+    online(svc, ORIGIN, "origin")
+    functions.intake(region=ORIGIN)
+
+
 def session(svc: Services, session_id: str) -> dict[str, Any]:
     return dict(svc.store.session(session_id).get().to_dict() or {})
 
@@ -147,6 +157,7 @@ def assigned_entries(svc: Services, session_id: str) -> int:
 def test_an_overflowing_chat_is_claimed_once_however_often_and_in_whatever_order_offered(
     functions: Functions, svc: Services, offers: Offers
 ) -> None:
+    busy_origin(functions, svc)
     chat = functions.intake(region=ORIGIN)
     online(svc, NEAR, "near")
     online(svc, NEXT, "next")
@@ -194,6 +205,7 @@ def test_an_overflowing_chat_is_claimed_once_however_often_and_in_whatever_order
 def test_two_regions_claiming_at_once_claim_each_chat_once(
     functions: Functions, svc: Services, offers: Offers
 ) -> None:
+    busy_origin(functions, svc)
     chats = [functions.intake(region=ORIGIN) for _ in range(4)]
     online(svc, NEAR, "near", capacity=3)
     online(svc, NEXT, "next", capacity=3)
@@ -226,6 +238,7 @@ def test_two_regions_claiming_at_once_claim_each_chat_once(
 def test_a_handler_that_crashes_between_claim_and_ack_changes_nothing_on_redelivery(
     functions: Functions, svc: Services, offers: Offers
 ) -> None:
+    busy_origin(functions, svc)
     chat = functions.intake(region=ORIGIN)
     online(svc, NEAR, "near")
     housekeeping.tick(svc)
@@ -255,6 +268,7 @@ def test_an_offer_nobody_can_take_stays_in_line_and_is_offered_wider_later(
     online(svc, NEXT, "next")
     functions.intake(region=NEAR)
     functions.intake(region=NEXT)
+    busy_origin(functions, svc)
     chat = functions.intake(region=ORIGIN)
 
     now = datetime.now(UTC)
@@ -283,6 +297,7 @@ def test_an_offered_chat_is_taken_as_soon_as_a_candidate_frees_a_slot(
 ) -> None:
     near = online(svc, NEAR, "near")
     own = functions.intake(region=NEAR)
+    busy_origin(functions, svc)
     chat = functions.intake(region=ORIGIN)
     housekeeping.tick(svc)
     assert session(svc, chat["sessionId"])["offeredTo"][0] == NEAR
@@ -297,6 +312,7 @@ def test_an_offered_chat_is_taken_as_soon_as_a_candidate_frees_a_slot(
 def test_the_visitor_is_told_and_the_handover_is_recorded_for_settlement(
     functions: Functions, svc: Services, offers: Offers
 ) -> None:
+    busy_origin(functions, svc)
     chat = functions.intake(region=ORIGIN)
     online(svc, NEAR, "near")
     housekeeping.tick(svc)
@@ -357,11 +373,23 @@ def test_a_delivery_that_keeps_failing_ends_in_the_dead_letter_topic(
     assert len(statuses) == topics.MAX_DELIVERY_ATTEMPTS
 
 
+def test_a_chat_whose_region_has_nobody_online_is_offered_at_intake(
+    functions: Functions, svc: Services, offers: Offers
+) -> None:
+    online(svc, NEAR, "near")
+    chat = functions.intake(region=ORIGIN)
+    # No tick needed: offered the moment it queued.
+    assert session(svc, chat["sessionId"])["offerRound"] == 1
+    assert offers.push(functions, NEAR, offers.pull(NEAR, expect=1)[0]) == 204
+    stored = session(svc, chat["sessionId"])
+    assert (stored["state"], stored["advisorUid"]) == ("active", "near")
+    assert housekeeping.tick(svc).offered == 0
+
+
 def test_offers_name_their_candidates_in_attributes_for_the_subscription_filters(
     functions: Functions, svc: Services, offers: Offers
 ) -> None:
     functions.intake(region=ORIGIN)
-    housekeeping.tick(svc)
     (received,) = offers.pull(NEAR, expect=1)
     assert dict(received.message.attributes) == {
         topics.candidate_attribute(NEAR): "1",

@@ -264,3 +264,18 @@ def test_tick_repairs_a_queue_document_that_drifted(functions: Functions, svc: S
     assert report.queues_repaired == 2
     assert svc.store.queue("utrecht").get().to_dict() == {"waiting": [ticket]}
     assert svc.store.queue("haaglanden").get().to_dict() == {"waiting": []}
+
+
+def test_the_region_list_carries_names_and_referrals_and_is_cached_long(
+    functions: Functions,
+) -> None:
+    answer = functions.client("regions").get("/")
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"].startswith("public, max-age=3600")
+    regions = answer.get_json()["regions"]
+    assert len(regions) == 26
+    utrecht = next(r for r in regions if r["id"] == "utrecht")
+    assert utrecht["name"] == "Veilig Thuis Utrecht"
+    # Every region has at least the national referrals an advisor can offer.
+    assert "De Kindertelefoon" in {ref["name"] for ref in utrecht["referrals"]}
+    assert [r["shortName"] for r in regions] == sorted(r["shortName"] for r in regions)
