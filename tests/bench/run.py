@@ -6,7 +6,11 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
   visitor's event stream delivering it;
 - the raw emulator baseline: a direct admin write seen by the same listener;
   each as a ratio to that baseline;
-- document reads and writes per relayed message, counted in the data layer.
+- document reads and writes per relayed message, counted in the data layer;
+- a burst of intakes at a fixed pool of advisors (issue 3, tests/bench/burst.py):
+  time to assignment, retries, failures, fall-back, and the capacity and
+  one-advisor-per-chat invariants watched throughout (a violation exits 1);
+- `GET /api/status` throughput, latency and reads per 1,000 requests.
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from emulators.stack import reset_auth, reset_firestore  # noqa: E402
 
 from tests.agent import AdvisorAgent  # noqa: E402
+from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -175,8 +180,17 @@ def main() -> int:
     lines = [*measure_latency(api), ""]
     reset()
     lines += measure_cost()
+    print("\n".join(lines), flush=True)
+    reset()
+    started = time.perf_counter()
+    burst, ok = measure_burst()
+    # The status part reuses the burst's advisors: no reset in between.
+    lines = ["", *burst, "", *measure_status(api)]
+    lines.append(f"(burst and status parts took {time.perf_counter() - started:.0f} s)")
     print("\n".join(lines))
-    return 0
+    if not ok:
+        print("FAILED: the burst broke an invariant or did not finish (see above)", file=sys.stderr)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
