@@ -170,7 +170,16 @@ def measure_cost() -> list[str]:
 
 
 def reset() -> None:
-    reset_firestore(os.environ["FIRESTORE_EMULATOR_HOST"], PROJECT)
+    # A stalled burst of an earlier run can leave transactions holding locks in
+    # the emulator until they time out; the delete then answers 409 for a while.
+    for attempt in range(12):
+        try:
+            reset_firestore(os.environ["FIRESTORE_EMULATOR_HOST"], PROJECT)
+            break
+        except RuntimeError as e:
+            if "409" not in str(e) or attempt == 11:
+                raise
+            time.sleep(5)
     reset_auth(os.environ["FIREBASE_AUTH_EMULATOR_HOST"], PROJECT)
 
 
