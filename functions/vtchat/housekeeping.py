@@ -8,7 +8,8 @@ ticks at once, or one delivered twice, change nothing more than one:
   by the offer round);
 - tell a visitor still waiting after closing time, once, that the chat has
   closed (their chat stays in the queue: nobody is cut off);
-- repair queue documents that drifted from the waiting sessions.
+- repair queue documents that drifted from the waiting sessions;
+- finish giving ended chats' messages their final expireAt.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from datetime import UTC, datetime
 from google.cloud import firestore
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, fallback, queueing
+from vtchat import assignment, fallback, lifecycle, queueing
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
 from vtchat.routing import Staffing, WaitingChat, due_offers
 from vtchat.services import Services
-from vtchat.store import from_snapshot
+from vtchat.store import from_snapshot, where
 from vtchat.timeline import TimelineWriter
 
 
@@ -36,6 +37,7 @@ class TickReport:
     offered: int = 0
     told_closed: int = 0
     queues_repaired: int = 0
+    expiry_finalized: int = 0
     orgs_dispatched: list[str] = field(default_factory=list)
 
 
@@ -115,6 +117,7 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
             report.told_closed += 1
 
     report.queues_repaired = _repair_queues(svc, waiting, started=now)
+    report.expiry_finalized = _finish_expiry(svc)
     if report.assigned or report.offered or report.told_closed or report.queues_repaired:
         log(
             "INFO",
@@ -126,6 +129,20 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
             queuesRepaired=report.queues_repaired,
         )
     return report
+
+
+def _finish_expiry(svc: Services, *, limit: int = 50) -> int:
+    """Complete ends whose messages did not all get the final expireAt."""
+    store = svc.store
+    pending = store.query(
+        store.client.collection("sessions")
+        .where(filter=where("state", "==", "ended"))
+        .where(filter=where("expiryFinal", "==", False))
+        .limit(limit)
+    )
+    for snap in pending:
+        lifecycle.finalize_expiry(svc, session_id=snap.id)
+    return len(pending)
 
 
 def _tell_closed(svc: Services, session_id: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, queueing
@@ -82,7 +83,12 @@ def end_chat(
     session, changed = store.run_transaction(body)
     if changed:
         log("INFO", "chat_ended", sessionId=session_id, endedBy=ended_by)
-        finalize_expiry(svc, session_id=session_id)
+        try:
+            finalize_expiry(svc, session_id=session_id)
+        except api_exceptions.GoogleAPICallError as e:
+            # The chat has ended; its messages keep the provisional expireAt
+            # (later, never earlier) until `expiryFinal` is completed.
+            log("WARNING", "expiry_deferred", sessionId=session_id, reason=type(e).__name__)
         if session.advisor_uid:
             # The freed slot belongs to the advisor's organisation, which after a
             # fall-back is not the one the chat queued at.

@@ -239,8 +239,14 @@ class Store:
             transaction = self.client.transaction(max_attempts=self._attempts)
             try:
                 return firestore.transactional(body)(transaction)  # type: ignore[no-any-return]
-            except ValueError as e:
-                if not isinstance(e.__cause__, api_exceptions.Aborted):
+            except (ValueError, api_exceptions.Aborted) as e:
+                # The library retries an abort at commit and wraps the last one in
+                # ValueError; an abort of a read inside the body (a lock timeout)
+                # escapes bare. Both mean: try again later.
+                aborted = isinstance(e, api_exceptions.Aborted) or isinstance(
+                    e.__cause__, api_exceptions.Aborted
+                )
+                if not aborted:
                     raise
                 self.counts.add(aborted_rounds=1)
                 if attempt == _BACKOFF_ROUNDS - 1:
