@@ -53,7 +53,9 @@ def follow_stream(api: str, token: str, done: threading.Event) -> None:
         for line in response.iter_lines(decode_unicode=True):
             if line and line.startswith("data: "):
                 event: dict[str, Any] = json.loads(line[6:])
-                if event["type"] == "assigned":
+                if "position" in event:
+                    say("[stream → bezoeker]", f"je bent nummer {event['position']} in de rij")
+                elif event["type"] == "assigned":
                     say(
                         "[stream → bezoeker]",
                         f"je chat met {event['advisorName']} ({event['orgName']})",
