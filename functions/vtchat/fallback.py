@@ -120,14 +120,8 @@ def offer_if_unstaffed(
     """
     if svc.store.query(svc.store.online_advisors(session.org).limit(1)):
         return False
-    chat = WaitingChat(
-        session_id=session_id,
-        region=session.region,
-        org=session.org,
-        queued_at=session.queued_at,
-    )
     offers = due_offers(
-        waiting=[chat],
+        waiting=[WaitingChat.of(session_id, session)],
         staffing={},
         directory=svc.directory,
         schedule=svc.schedule,

@@ -86,17 +86,7 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
     report.waiting = len(waiting)
 
     offers = due_offers(
-        waiting=[
-            WaitingChat(
-                session_id=session_id,
-                region=session.region,
-                org=session.org,
-                queued_at=session.queued_at,
-                offer_round=session.offer_round,
-                offered_at=session.offered_at,
-            )
-            for session_id, session in waiting
-        ],
+        waiting=[WaitingChat.of(session_id, session) for session_id, session in waiting],
         staffing=staffing,
         directory=svc.directory,
         schedule=svc.schedule,
@@ -118,7 +108,15 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
 
     report.queues_repaired = _repair_queues(svc, waiting, started=now)
     report.expiry_finalized = _finish_expiry(svc)
-    if report.assigned or report.offered or report.told_closed or report.queues_repaired:
+    if any(
+        (
+            report.assigned,
+            report.offered,
+            report.told_closed,
+            report.queues_repaired,
+            report.expiry_finalized,
+        )
+    ):
         log(
             "INFO",
             "tick",
@@ -127,6 +125,7 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
             offered=report.offered,
             toldClosed=report.told_closed,
             queuesRepaired=report.queues_repaired,
+            expiryFinalized=report.expiry_finalized,
         )
     return report
 

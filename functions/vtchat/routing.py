@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from vtchat.models import SessionDoc
 from vtchat.regions import Directory
 
 
@@ -44,6 +45,17 @@ class WaitingChat:
     queued_at: datetime
     offer_round: int = 0
     offered_at: datetime | None = None
+
+    @classmethod
+    def of(cls, session_id: str, session: SessionDoc) -> WaitingChat:
+        return cls(
+            session_id=session_id,
+            region=session.region,
+            org=session.org,
+            queued_at=session.queued_at,
+            offer_round=session.offer_round,
+            offered_at=session.offered_at,
+        )
 
 
 @dataclass(frozen=True)
