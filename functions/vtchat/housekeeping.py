@@ -24,7 +24,7 @@ from google.cloud.firestore_v1.transaction import Transaction
 from vtchat import assignment, fallback, lifecycle, queueing
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
-from vtchat.routing import Staffing, WaitingChat, due_offers
+from vtchat.routing import Staffing, WaitingChat, due_offers, staffing_by_org
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
 from vtchat.timeline import TimelineWriter
@@ -42,12 +42,7 @@ class TickReport:
 
 
 def _staffing(advisors: list[AdvisorDoc]) -> dict[str, Staffing]:
-    capacity: dict[str, int] = defaultdict(int)
-    free: dict[str, int] = defaultdict(int)
-    for advisor in advisors:
-        capacity[advisor.org] += advisor.capacity
-        free[advisor.org] += max(0, advisor.capacity - advisor.active_count)
-    return {org: Staffing(capacity=capacity[org], free=free[org]) for org in capacity}
+    return staffing_by_org((a.org, a.capacity, a.active_count) for a in advisors)
 
 
 def _waiting(svc: Services) -> list[tuple[str, SessionDoc]]:

@@ -78,6 +78,16 @@ class Offer:
     candidates: tuple[str, ...]
 
 
+def staffing_by_org(advisors: Iterable[tuple[str, int, int]]) -> dict[str, Staffing]:
+    """Online capacity and free slots per organisation from (org, capacity, active) rows."""
+    capacity: dict[str, int] = defaultdict(int)
+    free: dict[str, int] = defaultdict(int)
+    for org, slots, active in advisors:
+        capacity[org] += slots
+        free[org] += max(0, slots - active)
+    return {org: Staffing(capacity=capacity[org], free=free[org]) for org in capacity}
+
+
 def estimate_wait(*, position: int, staffing: Staffing, mean_chat: timedelta) -> timedelta | None:
     """Expected wait of the chat at `position` (1 = next), or None when nobody is online.
 

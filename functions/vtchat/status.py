@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from vtchat.models import RegionStatusOut, StatusResponse
-from vtchat.routing import Staffing, estimate_wait, wait_minutes
+from vtchat.routing import Staffing, estimate_wait, staffing_by_org, wait_minutes
 
 if TYPE_CHECKING:
     from vtchat.services import Services
@@ -61,17 +61,15 @@ class StatusBoard:
         waiting = Counter(
             snap.get("org") for snap in store.query(store.all_waiting().select(["org"]))
         )
-        capacity: Counter[str] = Counter()
-        free: Counter[str] = Counter()
         online: Counter[str] = Counter()
+        rows = []
         for snap in store.query(
             store.all_online_advisors().select(["org", "capacity", "activeCount"])
         ):
             org = snap.get("org")
             online[org] += 1
-            capacity[org] += int(snap.get("capacity") or 0)
-            free[org] += max(0, int(snap.get("capacity") or 0) - int(snap.get("activeCount") or 0))
-        staffing = {org: Staffing(capacity=capacity[org], free=free[org]) for org in capacity}
+            rows.append((org, int(snap.get("capacity") or 0), int(snap.get("activeCount") or 0)))
+        staffing = staffing_by_org(rows)
         regions = []
         for org in svc.directory:
             state = svc.schedule.status(org.id, now)

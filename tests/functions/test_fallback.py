@@ -61,10 +61,9 @@ class Offers:
         assert len(received) == expect, f"{org}: {len(received)} of {expect} deliveries"
         return received
 
-    def push(self, functions: Functions, org: str, received: Any) -> int:
-        """Deliver like a push subscription; acknowledge on 2xx, else nack."""
-        message = received.message
-        envelope = {
+    def envelope(self, org: str, message: Any) -> dict[str, Any]:
+        """What a push subscription of `org` POSTs for this message."""
+        return {
             "message": {
                 "data": base64.b64encode(message.data).decode(),
                 "attributes": dict(message.attributes),
@@ -72,7 +71,10 @@ class Offers:
             },
             "subscription": self.path(org),
         }
-        status = int(functions.post("offer", envelope).status_code)
+
+    def push(self, functions: Functions, org: str, received: Any) -> int:
+        """Deliver like a push subscription; acknowledge on 2xx, else nack."""
+        status = int(functions.post("offer", self.envelope(org, received.message)).status_code)
         if 200 <= status < 300:
             self.subscriber.acknowledge(subscription=self.path(org), ack_ids=[received.ack_id])
         else:
@@ -399,9 +401,6 @@ def test_offers_name_their_candidates_in_attributes_for_the_subscription_filters
     assert body["region"] == ORIGIN and body["candidates"] == [NEAR, NEXT]
     # The emulator ignores filters, so the handler checks: not a candidate, no claim.
     online(svc, WIDER, "wider")
-    envelope = {
-        "message": {"data": base64.b64encode(received.message.data).decode(), "attributes": {}},
-        "subscription": offers.path(WIDER),
-    }
+    envelope = offers.envelope(WIDER, received.message)
     assert functions.post("offer", envelope).status_code == 204
     assert active_counts(svc, "wider") == 0
