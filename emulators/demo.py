@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from vtchat import topics
+from vtchat import expiry, topics
 from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo, setup_pubsub
 from vtchat.services import Services, services
 
@@ -115,12 +115,19 @@ def show_status(api: str) -> None:
 
 
 def tick_loop(svc: Services, every: float) -> None:
-    """Cloud Scheduler's part: publish to the tick topic, which pushes to /api/tick."""
+    """Cloud Scheduler's part: publish to the tick topic, which pushes to /api/tick.
+
+    And TTL's part, which the emulator lacks: delete what has expired.
+    """
     topic = svc.publisher.topic_path(svc.settings.project_id, topics.TICK_TOPIC)
     while True:
         time.sleep(every)
         with contextlib.suppress(Exception):
             svc.publisher.publish(topic, b"{}").result(timeout=10)
+        with contextlib.suppress(Exception):
+            deleted = expiry.delete_expired(svc)
+            if any(deleted.values()):
+                say("[ttl]", ", ".join(f"{g}: {n}" for g, n in deleted.items()) + " verlopen")
 
 
 def main() -> int:
@@ -139,7 +146,10 @@ def main() -> int:
     print("\nEen kort gesprek via de functies:")
     conversation(api)
     print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
-    print(f"Elke {every:g} s een tick via Pub/Sub → {api}/tick (fall-back, sluitingstijd)")
+    print(
+        f"Elke {every:g} s een tick via Pub/Sub → {api}/tick (aanwezigheid, fall-back, "
+        "sluitingstijd) en het opruimen van verlopen gegevens (TTL)"
+    )
     with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
     return 0

@@ -12,7 +12,7 @@ from datetime import timedelta
 import functions_framework
 from flask import Request, Response
 
-from vtchat import assignment, fallback, housekeeping, lifecycle, relay, topics
+from vtchat import assignment, fallback, housekeeping, lifecycle, presence, relay, topics
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
 from vtchat import stream as streams
@@ -27,11 +27,13 @@ from vtchat.http import (
     read_json,
     read_push,
     reply,
+    require_app_check,
     staff_identity,
     visitor_claim,
 )
 from vtchat.models import (
     AvailabilityRequest,
+    HeartbeatRequest,
     IntakeRequest,
     MessageRequest,
     PushEnvelope,
@@ -45,8 +47,10 @@ from vtchat.tokens import SessionClaim
 @functions_framework.http
 @endpoint("POST")
 def intake(request: Request) -> Response:
+    svc = services()
+    require_app_check(svc, request)
     body = read_json(request, IntakeRequest)
-    return reply(intake_service.start_chat(services(), body), status=201)
+    return reply(intake_service.start_chat(svc, body), status=201)
 
 
 @functions_framework.http
@@ -80,6 +84,19 @@ def leave(request: Request) -> Response:
     body = read_json(request, SessionRequest)
     require_own_session(claim, body.session_id)
     return reply(lifecycle.end_chat(svc, session_id=body.session_id, ended_by="visitor"))
+
+
+@functions_framework.http
+@endpoint("POST")
+def heartbeat(request: Request) -> Response:
+    """A sign of life from the widget (session token) or the console (staff token)."""
+    svc = services()
+    who = caller(svc, request)
+    body = read_json(request, HeartbeatRequest)
+    if isinstance(who, SessionClaim):
+        require_own_session(who, body.session_id or who.session_id)
+        return reply(presence.visitor_heartbeat(svc, session_id=who.session_id))
+    return reply(presence.advisor_heartbeat(svc, staff=who))
 
 
 @functions_framework.http

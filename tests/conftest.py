@@ -18,6 +18,10 @@ from tests.support import ALWAYS_OPEN_SCHEDULE, PROJECT, SAMPLE_PC4, SHARED_PC4,
 
 # Before any Services exist, and inherited by a stack this suite starts.
 os.environ.setdefault("VTCHAT_SCHEDULE_FILE", str(ALWAYS_OPEN_SCHEDULE))
+# One process runs hundreds of intakes a minute here; the intake limits have
+# their own tests with their own settings (tests/functions/test_lifecycle.py).
+os.environ.setdefault("VTCHAT_INTAKES_PER_MINUTE", "100000")
+os.environ.setdefault("VTCHAT_MAX_WAITING_PER_ORG", "10000")
 
 
 @pytest.fixture(scope="session")

@@ -173,3 +173,27 @@ def read_events(
         if (until and event.type == until) or (count and len(events) >= count):
             break
     return events
+
+
+# --- presence ---------------------------------------------------------------------------
+
+
+def everyone_present(svc: Any, at: Any) -> None:
+    """Simulate that every visitor's stream and every console stayed connected until `at`.
+
+    Tests that run the tick at a time in the future would otherwise (rightly)
+    find every visitor gone and every advisor silent.
+    """
+    from vtchat import presence
+    from vtchat.store import where
+
+    store = svc.store
+    sessions = store.client.collection("sessions").where(
+        filter=where("state", "in", ["waiting", "active"])
+    )
+    for snap in store.query(sessions):
+        presence.visitor_seen(svc, session_id=snap.id, now=at)
+    advisors = store.client.collection("advisors").where(
+        filter=where("status", "in", ["online", "paused"])
+    )
+    store.update_all((snap.reference for snap in store.query(advisors)), {"seenAt": at})

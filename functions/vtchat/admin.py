@@ -22,7 +22,7 @@ from firebase_admin import auth as firebase_auth
 from google.api_core import exceptions as api_exceptions
 from google.cloud.pubsub_v1 import SubscriberClient
 
-from vtchat import housekeeping, topics
+from vtchat import expiry, housekeeping, topics
 from vtchat.regions import PostcodeTableError, read_postcode_table, split_by_leading_digit
 from vtchat.services import Services, services
 
@@ -174,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--push-base", required=True, help="functions base URL, e.g. http://127.0.0.1:5001/api"
     )
     commands.add_parser("tick", help="run the scheduled housekeeping once")
+    commands.add_parser(
+        "expire", help="delete documents past their expireAt (what TTL does in production)"
+    )
     args = parser.parse_args(argv)
     svc = services()
     if args.command == "grant":
@@ -198,6 +201,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"created {len(created)} topics and subscriptions")
     elif args.command == "tick":
         print(housekeeping.tick(svc))
+    elif args.command == "expire":
+        if not svc.settings.emulated:
+            # expireAt is exempt from indexing there (firestore.indexes.json).
+            print(
+                "expire: only for the emulators; production deletes by TTL policy", file=sys.stderr
+            )
+            return 1
+        deleted = expiry.delete_expired(svc)
+        print(", ".join(f"{group}: {count}" for group, count in deleted.items()) + " deleted")
     else:
         for account in seed_demo(svc):
             print(f"{account.role:<10} {account.org:<18} {account.email:<24} {account.password}")

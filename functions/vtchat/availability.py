@@ -33,6 +33,9 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
         "orgName": svc.directory.get(staff.org).name,
         "status": request.status,
         "updatedAt": now,
+        # Online and paused consoles must keep sending heartbeats (vtchat.presence).
+        "seenAt": None if request.status == "offline" else now,
+        "expireAt": now + svc.settings.advisor_retention,
     }
     if request.capacity is not None:
         profile["capacity"] = request.capacity

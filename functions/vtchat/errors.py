@@ -98,8 +98,26 @@ class InvalidInput(ChatError):
 class RateLimited(ChatError):
     status = 429
     code = "rate_limited"
+    default_message = "Je stuurt veel berichten achter elkaar. Wacht even en probeer het opnieuw."
+
+    def __init__(
+        self, message: str | None = None, *, retry_after_seconds: int, code: str | None = None
+    ) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(
+            message,
+            code=code,
+            details={"retryAfterSeconds": retry_after_seconds, "phone": "0800 2000"},
+        )
+
+
+class Busy(RateLimited):
+    """No room for a new chat right now: said kindly, with the phone as the way on."""
+
+    code = "busy"
     default_message = (
-        "Het is nu erg druk. Probeer het over een minuut opnieuw, of bel Veilig Thuis: 0800 2000."
+        "Het is nu erg druk in de chat. Probeer het over een paar minuten opnieuw, of bel "
+        "gratis en anoniem met Veilig Thuis: 0800 2000. Bij direct gevaar: bel 112."
     )
 
 

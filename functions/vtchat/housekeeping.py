@@ -3,6 +3,8 @@
 Run every minute (Cloud Scheduler -> Pub/Sub -> push in production, a loop in
 `make demo`). Everything it does is guarded by the state it reads, so two
 ticks at once, or one delivered twice, change nothing more than one:
+- act on presence: visitors who have gone, advisors whose console went silent
+  (`vtchat.presence`), and chats open past their maximum lifetime;
 - pair chats with free advisors (a backstop for dispatches lost to contention);
 - offer overflowing chats to other regions (`fallback.make_offer` is guarded
   by the offer round);
@@ -20,8 +22,9 @@ from datetime import UTC, datetime
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.transaction import Transaction
+from pydantic.alias_generators import to_camel
 
-from vtchat import assignment, fallback, lifecycle, queueing
+from vtchat import assignment, fallback, lifecycle, presence, queueing
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
 from vtchat.routing import Staffing, WaitingChat, due_offers, staffing_by_org
@@ -38,6 +41,11 @@ class TickReport:
     told_closed: int = 0
     queues_repaired: int = 0
     expiry_finalized: int = 0
+    visitors_dropped: int = 0
+    visitors_gone: int = 0
+    advisors_lost: int = 0
+    chats_requeued: int = 0
+    overdue_ended: int = 0
     orgs_dispatched: list[str] = field(default_factory=list)
 
 
@@ -56,6 +64,12 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
     now = now or datetime.now(UTC)
     store = svc.store
     report = TickReport()
+    seen = presence.sweep(svc, now=now)
+    report.visitors_dropped = seen.visitors_dropped
+    report.visitors_gone = seen.visitors_gone
+    report.advisors_lost = seen.advisors_lost
+    report.chats_requeued = seen.chats_requeued
+    report.overdue_ended = _end_overdue(svc, now=now)
     advisors = [
         from_snapshot(AdvisorDoc, snap) for snap in store.query(store.all_online_advisors())
     ]
@@ -103,26 +117,23 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
 
     report.queues_repaired = _repair_queues(svc, waiting, started=now)
     report.expiry_finalized = _finish_expiry(svc)
-    if any(
-        (
-            report.assigned,
-            report.offered,
-            report.told_closed,
-            report.queues_repaired,
-            report.expiry_finalized,
-        )
-    ):
-        log(
-            "INFO",
-            "tick",
-            waiting=report.waiting,
-            assigned=report.assigned,
-            offered=report.offered,
-            toldClosed=report.told_closed,
-            queuesRepaired=report.queues_repaired,
-            expiryFinalized=report.expiry_finalized,
-        )
+    counts = {
+        to_camel(name): value
+        for name, value in vars(report).items()
+        if isinstance(value, int) and name != "waiting"
+    }
+    if any(counts.values()):
+        log("INFO", "tick", waiting=report.waiting, **counts)
     return report
+
+
+def _end_overdue(svc: Services, *, now: datetime, limit: int = 50) -> int:
+    """End chats past their maximum lifetime: their tokens expired, nobody can continue."""
+    store = svc.store
+    overdue = store.query(store.overdue_chats(now - svc.settings.session_max_lifetime, limit=limit))
+    for snap in overdue:
+        lifecycle.end_chat(svc, session_id=snap.id, ended_by="system", now=now)
+    return len(overdue)
 
 
 def _finish_expiry(svc: Services, *, limit: int = 50) -> int:

@@ -26,6 +26,7 @@ from vtchat.errors import (
     InvalidInput,
     MethodNotAllowed,
     PayloadTooLarge,
+    RateLimited,
     Unauthenticated,
 )
 from vtchat.logs import log
@@ -43,7 +44,9 @@ MAX_BODY_BYTES = 32 * 1024
 # nothing: the widget is embedded on 26 organisations' own websites.
 _COMMON_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, Last-Event-ID",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Last-Event-ID, "
+    "X-Firebase-AppCheck",
+    "Access-Control-Expose-Headers": "Retry-After",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Max-Age": "600",
     "X-Content-Type-Options": "nosniff",
@@ -130,6 +133,23 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
+APP_CHECK_HEADER = "X-Firebase-AppCheck"
+
+
+def require_app_check(svc: Services, request: Request) -> None:
+    """In production an intake must come from our own widget (App Check)."""
+    if not svc.settings.app_check:
+        return
+    token = request.headers.get(APP_CHECK_HEADER, "").strip()
+    if not token or len(token) > 4096:
+        raise Unauthenticated(
+            "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
+            "Veilig Thuis: 0800 2000.",
+            code="app_check_missing",
+        )
+    svc.verify_app_check(token)
+
+
 def visitor_claim(svc: Services, request: Request) -> tokens.SessionClaim:
     return tokens.verify(key=svc.session_key, token=bearer_token(request))
 
@@ -197,7 +217,12 @@ def error_response(error: ChatError) -> Response:
         body["fields"] = error.fields
     if error.details:
         body["details"] = error.details
-    return Response(json.dumps({"error": body}), status=error.status, mimetype="application/json")
+    response = Response(
+        json.dumps({"error": body}), status=error.status, mimetype="application/json"
+    )
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
 
 
 def endpoint(*methods: str) -> Callable[[Handler], Handler]:

@@ -9,7 +9,7 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, fallback, queueing, tokens
-from vtchat.errors import ChatClosed, Unavailable
+from vtchat.errors import Busy, ChatClosed, Unavailable
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
 from vtchat.services import Services
@@ -57,6 +57,10 @@ def start_chat(
     svc: Services, request: IntakeRequest, *, now: datetime | None = None
 ) -> IntakeResponse:
     now = now or datetime.now(UTC)
+    retry_after = svc.intake_budget.admit(now)
+    if retry_after is not None:
+        log("WARNING", "intake_refused", reason="instance_budget")
+        raise Busy(retry_after_seconds=retry_after)
     if request.region is not None:
         region = svc.directory.get(request.region)
     else:
@@ -66,6 +70,10 @@ def start_chat(
     if serving is None:
         raise closed_error(svc, region=region.id, now=now)
     config = svc.settings
+    if svc.status_board.waiting(serving) >= config.max_waiting_per_org:
+        # Nobody could be reached in reasonable time: the phone is the better way.
+        log("WARNING", "intake_refused", reason="queue_full", org=serving)
+        raise Busy(retry_after_seconds=int(config.mean_chat.total_seconds()))
     token_expiry = now + config.session_max_lifetime
     # Provisional: replaced by endedAt + retention when the chat ends.
     expire_at = token_expiry + config.content_retention
@@ -84,6 +92,9 @@ def start_chat(
         queued_at=now,
         ticket=ticket,
         seq=1,
+        # Presence starts at the intake: a visitor who never opens the stream is gone soon.
+        visitor_presence="connected",
+        visitor_seen_at=now,
         expire_at=expire_at,
     )
 

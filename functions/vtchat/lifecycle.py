@@ -37,8 +37,13 @@ def end_chat(
     ended_by: EndedBy,
     staff: Staff | None = None,
     now: datetime | None = None,
+    unless_seen_since: datetime | None = None,
 ) -> SessionStateResponse:
-    """End a chat once; ending an ended chat again is a no-op that succeeds."""
+    """End a chat once; ending an ended chat again is a no-op that succeeds.
+
+    With `unless_seen_since` (the presence sweep), a chat whose visitor has
+    been seen since then is left as it is.
+    """
     store = svc.store
     session_ref = store.session(session_id)
 
@@ -50,6 +55,9 @@ def end_chat(
         if staff is not None:
             require_staff_on_session(staff, session)
         if session.state == "ended":
+            return session, False
+        seen_at = session.visitor_seen_at
+        if unless_seen_since is not None and (seen_at is None or seen_at >= unless_seen_since):
             return session, False
         advisor_ref = store.advisor(session.advisor_uid) if session.advisor_uid else None
         advisor_snap = store.get(advisor_ref, transaction=transaction) if advisor_ref else None
@@ -71,6 +79,9 @@ def end_chat(
                 "expireAt": expire_at,
                 "expiryFinal": False,
                 "seq": timeline.seq,
+                # Nobody watches presence any more; it also leaves the sweep's query.
+                "visitorSeenAt": None,
+                **({"visitorPresence": "gone"} if ended_by == "visitor" else {}),
             },
         )
         if advisor_ref is not None and advisor_snap is not None and advisor_snap.exists:
@@ -81,6 +92,8 @@ def end_chat(
         return session, True
 
     session, changed = store.run_transaction(body)
+    if not changed and session.state != "ended":
+        return SessionStateResponse(session_id=session_id, state=session.state)
     if changed:
         log("INFO", "chat_ended", sessionId=session_id, endedBy=ended_by)
         try:

@@ -28,9 +28,11 @@ from pydantic_core import PydanticCustomError
 Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
-SystemEvent = Literal["queued", "assigned", "ended", "after_hours"]
+SystemEvent = Literal["queued", "assigned", "ended", "after_hours", "advisor_lost"]
 Role = Literal["advisor", "supervisor"]
-AdvisorStatus = Literal["online", "offline"]
+# Paused: keeps their chats and their heartbeat, takes no new chats.
+AdvisorStatus = Literal["online", "paused", "offline"]
+VisitorPresence = Literal["connected", "dropped", "gone"]
 EndedBy = Literal["visitor", "advisor", "system"]
 
 OrgId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
@@ -142,6 +144,12 @@ class MessageRequest(_Request):
     text: MessageText
 
 
+class HeartbeatRequest(_Request):
+    """A sign of life: the visitor names their session, an advisor sends `{}`."""
+
+    session_id: SessionId | None = None
+
+
 # --- advisor requests ---------------------------------------------------------
 
 
@@ -183,6 +191,12 @@ class AdvisorState(_Model):
     status: AdvisorStatus
     capacity: int
     active_count: int
+
+
+class HeartbeatResponse(_Model):
+    seen_at: datetime
+    # How long until the next heartbeat is due, so clients follow the server's settings.
+    next_in_seconds: int
 
 
 # --- identities ---------------------------------------------------------------
@@ -229,6 +243,16 @@ class SessionDoc(_Model):
     after_hours_told: bool = False
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
+    # Presence of the visitor, for the advisor; `visitorSeenAt` is cleared
+    # once nobody needs to watch it (gone, ended).
+    visitor_presence: VisitorPresence | None = None
+    visitor_seen_at: datetime | None = None
+    # Set when the advisor's console went silent and the chat was queued again.
+    advisor_lost_at: datetime | None = None
+    # The visitor's message budget (a token bucket), kept here because the
+    # relay transaction reads and writes this document anyway.
+    message_tokens: float | None = None
+    message_tokens_at: datetime | None = None
     expire_at: datetime
 
 
@@ -285,6 +309,10 @@ class AdvisorDoc(_Model):
     active_count: int = 0
     last_assigned_at: datetime | None = None
     updated_at: datetime | None = None
+    # The console's last heartbeat; cleared when going offline.
+    seen_at: datetime | None = None
+    # Staff names are personal data: the document goes once unused for long.
+    expire_at: datetime | None = None
 
 
 # --- what the visitor's event stream carries -----------------------------------
@@ -294,7 +322,7 @@ class VisitorEvent(_Model):
     """One timeline entry as the visitor may see it: no uids, no e-mail."""
 
     seq: int
-    type: Literal["message", "queued", "assigned", "ended", "after_hours"]
+    type: Literal["message", "queued", "assigned", "ended", "after_hours", "advisor_lost"]
     sender: Sender
     text: str | None = None
     advisor_name: str | None = None

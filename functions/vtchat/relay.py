@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.errors import Conflict, Forbidden, NotFound
+from vtchat.errors import Conflict, Forbidden, NotFound, RateLimited
+from vtchat.limits import BucketState, spend_token
 from vtchat.logs import log
 from vtchat.models import MessageAccepted, MessageDoc, MessageRequest, Sender, SessionDoc, Staff
 from vtchat.services import Services
@@ -14,6 +15,10 @@ from vtchat.store import from_snapshot
 from vtchat.timeline import TimelineWriter
 
 _ENDED = "Dit gesprek is beëindigd. Start een nieuwe chat als je nog iets wilt vragen."
+_TOO_LONG = (
+    "Dit gesprek is te lang geworden voor de chat. Start een nieuwe chat, of bel Veilig Thuis: "
+    "0800 2000."
+)
 
 
 def post_message(
@@ -29,6 +34,7 @@ def post_message(
     message_ref = store.message(request.session_id, request.message_id)
     sender: Sender = "visitor" if staff is None else "advisor"
     sent_at = now or datetime.now(UTC)
+    config = svc.settings
 
     def body(transaction: Transaction) -> MessageAccepted:
         snapshot = store.get(session_ref, transaction=transaction)
@@ -54,6 +60,21 @@ def post_message(
                 raise Conflict("Dit gesprek is niet actief.", code="chat_not_active")
         if session.state == "ended":
             raise Conflict(_ENDED, code="chat_ended")
+        if session.seq >= config.messages_per_session:
+            raise Conflict(_TOO_LONG, code="chat_too_long")
+        budget: dict[str, object] = {}
+        if staff is None:
+            verdict = spend_token(
+                BucketState(session.message_tokens, session.message_tokens_at)
+                if session.message_tokens is not None and session.message_tokens_at is not None
+                else None,
+                now=sent_at,
+                burst=config.message_burst,
+                per_minute=config.messages_per_minute,
+            )
+            if not verdict.allowed:
+                raise RateLimited(retry_after_seconds=verdict.retry_after_seconds)
+            budget = {"messageTokens": verdict.state.tokens, "messageTokensAt": sent_at}
         timeline = TimelineWriter(
             store, transaction, request.session_id, seq=session.seq, expire_at=session.expire_at
         )
@@ -64,7 +85,9 @@ def post_message(
             sender_uid=staff.uid if staff else None,
             advisor_name=staff.display_name if staff else None,
         )
-        store.update(transaction, session_ref, {"seq": timeline.seq, "lastMessageAt": sent_at})
+        store.update(
+            transaction, session_ref, {"seq": timeline.seq, "lastMessageAt": sent_at, **budget}
+        )
         return MessageAccepted(
             message_id=request.message_id, seq=doc.seq, created_at=sent_at, duplicate=False
         )

@@ -11,11 +11,16 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import firebase_admin
+import jwt
+from firebase_admin import app_check
 from firebase_admin import auth as firebase_auth
 from google.cloud import firestore
 from google.cloud.pubsub_v1 import PublisherClient
+from jwt.exceptions import PyJWKClientError, PyJWTError
 
 from vtchat.errors import Forbidden, Unauthenticated
+from vtchat.limits import WindowBudget
+from vtchat.logs import log
 from vtchat.models import Staff
 from vtchat.regions import Directory, PostcodeIndex, load_directory
 from vtchat.schedule import Schedule, load_schedule, parse_schedule
@@ -73,6 +78,36 @@ class Services:
                 return firebase_admin.initialize_app(
                     options={"projectId": self.settings.project_id}, name=name
                 )
+
+    @functools.cached_property
+    def intake_budget(self) -> WindowBudget:
+        return WindowBudget(self.settings.intakes_per_minute)
+
+    def verify_app_check(self, token: str) -> None:
+        """Refuse an intake whose App Check token is not genuine.
+
+        When Google's signing keys cannot be fetched the intake goes ahead
+        (logged): a visitor must not be turned away for our provider's hiccup,
+        and the intake budget still holds.
+        """
+        refusal = Unauthenticated(
+            "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
+            "Veilig Thuis: 0800 2000.",
+            code="app_check_invalid",
+        )
+        try:
+            # Garbage is refused here, before any key fetch or client set-up.
+            header = jwt.get_unverified_header(token)
+        except PyJWTError as e:
+            raise refusal from e
+        if header.get("alg") != "RS256" or not header.get("kid"):
+            raise refusal
+        try:
+            app_check.verify_token(token, app=self.firebase_app)
+        except ValueError as e:
+            raise refusal from e
+        except PyJWKClientError as e:
+            log("WARNING", "app_check_unverifiable", reason=type(e).__name__)
 
     @property
     def session_key(self) -> bytes:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from vtchat.routing import RoutingPolicy
 
@@ -51,6 +51,37 @@ class Settings(BaseModel):
     # Another schedule than the shipped one (tests, a demo that is always open).
     schedule_file: Path | None = None
 
+    # Presence. The visitor's open stream refreshes `visitorSeenAt` this often;
+    # a visitor not seen for `visitor_stale` has dropped, and one not seen for
+    # `visitor_grace` has gone (a waiting chat then leaves the queue).
+    visitor_seen_refresh: timedelta = timedelta(seconds=30)
+    visitor_stale: timedelta = timedelta(seconds=60)
+    visitor_grace: timedelta = timedelta(minutes=2)
+    # An advisor whose console has not sent a heartbeat for this long is set
+    # offline and their chats go back to the queue for a colleague.
+    advisor_grace: timedelta = timedelta(minutes=2)
+    # Advisor documents hold staff names: gone this long after the last sign of life.
+    advisor_retention: timedelta = timedelta(days=30)
+
+    # Abuse resistance, none of it by IP address (schools, shelters and
+    # libraries share one). Messages: a budget per session that refills.
+    messages_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 30
+    message_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
+    messages_per_session: Annotated[int, Field(ge=10, le=100_000)] = 1000
+    # Intakes: a budget per instance per minute (the deployment caps the
+    # number of instances), and no new chat for an organisation whose queue
+    # is already longer than anyone could be served from in reasonable time.
+    intakes_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 120
+    max_waiting_per_org: Annotated[int, Field(ge=1, le=10_000)] = 40
+    # App Check on intake: on in production, off on the emulators.
+    app_check: bool = True
+
+    @model_validator(mode="after")
+    def _presence_in_order(self) -> Settings:
+        if not self.visitor_seen_refresh < self.visitor_stale <= self.visitor_grace:
+            raise ValueError("expected visitor_seen_refresh < visitor_stale <= visitor_grace")
+        return self
+
     @property
     def routing(self) -> RoutingPolicy:
         return RoutingPolicy(
@@ -64,6 +95,9 @@ class Settings(BaseModel):
 def _minutes(name: str) -> timedelta | None:
     raw = os.environ.get(name)
     return timedelta(minutes=float(raw)) if raw else None
+
+
+_SWITCHES = {"on": True, "off": False}
 
 
 def load_settings() -> Settings:
@@ -81,10 +115,24 @@ def load_settings() -> Settings:
         ("fallback_after", "VTCHAT_FALLBACK_AFTER_MINUTES"),
         ("reoffer_after", "VTCHAT_REOFFER_AFTER_MINUTES"),
         ("mean_chat", "VTCHAT_MEAN_CHAT_MINUTES"),
+        ("visitor_grace", "VTCHAT_VISITOR_GRACE_MINUTES"),
+        ("advisor_grace", "VTCHAT_ADVISOR_GRACE_MINUTES"),
     ):
         value = _minutes(env)
         if value is not None:
             overrides[field] = value
+    for field, env in (
+        ("messages_per_minute", "VTCHAT_MESSAGES_PER_MINUTE"),
+        ("message_burst", "VTCHAT_MESSAGE_BURST"),
+        ("intakes_per_minute", "VTCHAT_INTAKES_PER_MINUTE"),
+        ("max_waiting_per_org", "VTCHAT_MAX_WAITING_PER_ORG"),
+    ):
+        if raw := os.environ.get(env):
+            overrides[field] = raw
+    app_check = os.environ.get("VTCHAT_APP_CHECK", "off" if emulated else "on").lower()
+    if app_check not in _SWITCHES:
+        raise ValueError(f"VTCHAT_APP_CHECK must be 'on' or 'off', not {app_check!r}")
+    overrides["app_check"] = _SWITCHES[app_check]
     if schedule_file := os.environ.get("VTCHAT_SCHEDULE_FILE"):
         overrides["schedule_file"] = Path(schedule_file)
     return Settings.model_validate(

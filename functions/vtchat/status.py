@@ -28,6 +28,7 @@ class StatusBoard:
         self._lock = threading.Lock()
         self._response: StatusResponse | None = None
         self._staffing: dict[str, Staffing] = {}
+        self._waiting: Counter[str] = Counter()
         self._built_at = 0.0
         self._hours = {org.id: svc.schedule.describe_hours(org.id) for org in svc.directory}
 
@@ -54,6 +55,11 @@ class StatusBoard:
     def staffing(self, org: str) -> Staffing:
         self.current()
         return self._staffing.get(org, Staffing())
+
+    def waiting(self, org: str) -> int:
+        """Chats waiting for this organisation, as of the last rebuild."""
+        self.current()
+        return self._waiting[org]
 
     def _rebuild(self, now: datetime) -> None:
         svc = self._svc
@@ -99,5 +105,6 @@ class StatusBoard:
                 )
             )
         self._staffing = staffing
+        self._waiting = waiting
         self._response = StatusResponse(generated_at=now, regions=regions)
         self._built_at = time.monotonic()

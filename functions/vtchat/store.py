@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from google.api_core import exceptions as api_exceptions
@@ -31,6 +32,10 @@ ADVISORS = "advisors"
 POSTCODES = "postcodes"
 QUEUES = "queues"
 HANDOVERS = "handovers"
+# Collection groups whose documents carry `expireAt` and are deleted by TTL.
+# Queues (opaque tickets), handovers (anonymous settlement records) and the
+# postcode table are kept.
+EPHEMERAL = (MESSAGES, SESSIONS, ADVISORS)
 
 _BACKOFF_ROUNDS = 5
 # Firestore allows 500 writes per batch; stay clear of it.
@@ -138,6 +143,41 @@ class Store:
             self.client.collection(ADVISORS)
             .where(filter=where("org", "==", org))
             .where(filter=where("status", "==", "online"))
+        )
+
+    def unseen_visitors(self, before: datetime, *, limit: int) -> Query:
+        """Chats whose visitor has not been seen since `before` (ended ones have no value)."""
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("visitorSeenAt", "<", before))
+            .limit(limit)
+        )
+
+    def unseen_advisors(self, before: datetime) -> Query:
+        """Advisors with a heartbeat older than `before` (offline ones have none)."""
+        return self.client.collection(ADVISORS).where(filter=where("seenAt", "<", before))
+
+    def active_chats_of(self, uid: str) -> Query:
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("advisorUid", "==", uid))
+            .where(filter=where("state", "==", "active"))
+        )
+
+    def overdue_chats(self, created_before: datetime, *, limit: int) -> Query:
+        """Chats still open past their maximum lifetime (their tokens have expired)."""
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("state", "in", ["waiting", "active"]))
+            .where(filter=where("createdAt", "<", created_before))
+            .limit(limit)
+        )
+
+    def expired(self, collection_group: str, before: datetime, *, limit: int) -> Query:
+        return (
+            self.client.collection_group(collection_group)
+            .where(filter=where("expireAt", "<", before))
+            .limit(limit)
         )
 
     # reads --------------------------------------------------------------------

@@ -15,7 +15,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from vtchat import queueing
+from google.api_core import exceptions as api_exceptions
+
+from vtchat import presence, queueing
 from vtchat.errors import BadRequest, NotFound
 from vtchat.logs import log
 from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
@@ -56,6 +58,15 @@ def open_stream(svc: Services, *, session_id: str, after: int) -> Iterator[str] 
     if session.state == "ended" and after >= session.seq:
         return None
     return _follow(svc, session_id=session_id, session=session, after=after)
+
+
+def _record_seen(svc: Services, session_id: str) -> float:
+    """Refresh the visitor's last-seen time; a failed write only delays the next one."""
+    try:
+        presence.visitor_seen(svc, session_id=session_id)
+    except (api_exceptions.GoogleAPICallError, NotFound) as e:
+        log("WARNING", "presence_not_recorded", sessionId=session_id, reason=type(e).__name__)
+    return time.monotonic()
 
 
 def format_queue_update(update: QueueUpdate) -> str:
@@ -138,15 +149,25 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
     started = time.monotonic()
     deadline = started + svc.settings.stream_max_duration.total_seconds()
     keepalive = svc.settings.stream_keepalive.total_seconds()
+    presence_refresh = svc.settings.visitor_seen_refresh.total_seconds()
     pending: dict[int, MessageDoc] = {}
     next_seq = after + 1
     sent = 0
+    # An ended chat's stream only delivers what the visitor missed.
+    tracks_presence = session.state != "ended"
+    seen_at = _record_seen(svc, session_id) if tracks_presence else 0.0
+    # False while the visitor's side may close the stream: then they dropped.
+    closed_by_us = not tracks_presence
     try:
         yield f"retry: {RETRY_MS}\n\n"
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                # The browser reconnects at once: not a drop.
+                closed_by_us = True
                 return
+            if tracks_presence and time.monotonic() - seen_at >= presence_refresh:
+                seen_at = _record_seen(svc, session_id)
             try:
                 item = arrivals.get(timeout=min(keepalive, remaining))
             except queue.Empty:
@@ -166,6 +187,7 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                     sessionId=session_id,
                     error=type(item).__name__,
                 )
+                closed_by_us = True
                 return
             pending[item.seq] = item
             while next_seq in pending:
@@ -175,10 +197,15 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                 yield format_event(VisitorEvent.from_doc(entry))
                 if entry.kind == "system" and entry.event in ("assigned", "ended"):
                     place.done = True
-                if entry.kind == "system" and entry.event == "ended":
+                # Back in the queue after `advisor_lost`: the reconnect brings
+                # the queue place with it.
+                if entry.kind == "system" and entry.event in ("ended", "advisor_lost"):
+                    closed_by_us = True
                     return
     finally:
         watch.unsubscribe()  # type: ignore[no-untyped-call]
         if queue_watch is not None:
             queue_watch.unsubscribe()
+        if not closed_by_us:
+            presence.visitor_dropped(svc, session_id=session_id)
         log("INFO", "stream_closed", sessionId=session_id, events=sent, lastSeq=next_seq - 1)

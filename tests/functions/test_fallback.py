@@ -21,7 +21,7 @@ import pytest
 from google.api_core import exceptions as api_exceptions
 from google.cloud import pubsub_v1
 
-from tests.support import PROJECT, Functions, read_events
+from tests.support import PROJECT, Functions, everyone_present, read_events
 from vtchat import availability, fallback, housekeeping, lifecycle, topics
 from vtchat.models import AvailabilityRequest, Staff
 from vtchat.routing import Offer
@@ -281,7 +281,9 @@ def test_an_offer_nobody_can_take_stays_in_line_and_is_offered_wider_later(
 
     # Two minutes on, the next tick widens the offer; a wider region has room.
     online(svc, WIDER, "wider")
-    housekeeping.tick(svc, now=now + timedelta(minutes=2, seconds=1))
+    later = now + timedelta(minutes=2, seconds=1)
+    everyone_present(svc, later)
+    housekeeping.tick(svc, now=later)
     stored = session(svc, chat["sessionId"])
     assert stored["offerRound"] == 2
     assert WIDER in stored["offeredTo"]

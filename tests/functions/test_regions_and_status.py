@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support import Functions, SseEvent, parse_sse
+from tests.support import Functions, SseEvent, everyone_present, parse_sse
 from vtchat import availability, housekeeping, intake, lifecycle, relay
 from vtchat.errors import ChatClosed
 from vtchat.models import AvailabilityRequest, IntakeRequest, MessageRequest, Staff
@@ -113,6 +113,7 @@ def test_closing_time_stops_intake_but_never_cuts_off_a_running_chat(shipped: Se
     after_closing = local("2026-11-20T17:30")
     with pytest.raises(ChatClosed):
         intake.start_chat(shipped, request("utrecht"), now=after_closing)
+    everyone_present(shipped, after_closing)
     housekeeping.tick(shipped, now=after_closing)
     housekeeping.tick(shipped, now=after_closing)
     assert session(shipped, running.session_id)["state"] == "active"
@@ -134,6 +135,7 @@ def test_closing_time_stops_intake_but_never_cuts_off_a_running_chat(shipped: Se
 def test_a_visitor_still_waiting_when_nobody_is_left_is_told_once(shipped: Services) -> None:
     waiting = intake.start_chat(shipped, request("utrecht"), now=local("2026-11-20T16:58"))
     after_closing = local("2026-11-20T17:30")
+    everyone_present(shipped, after_closing)
     first = housekeeping.tick(shipped, now=after_closing)
     second = housekeeping.tick(shipped, now=after_closing)
     assert (first.told_closed, second.told_closed) == (1, 0)

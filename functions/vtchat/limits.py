@@ -1,0 +1,72 @@
+"""Budgets that keep floods out without locking out people who share an address.
+
+Nothing here looks at IP addresses: a school, a shelter or a library puts many
+people behind one. A visitor's messages are limited per session token, with a
+token bucket kept in the session document (the relay transaction reads and
+writes it anyway, so the limit holds across instances at no extra cost).
+Intakes are limited per instance and minute, which the deployment's instance
+cap turns into a global ceiling; a refused intake gets a friendly "busy"
+answer with the phone number, never a silent failure.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+_MINUTE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class BucketState:
+    tokens: float
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    state: BucketState
+    retry_after_seconds: int = 0
+
+
+def spend_token(
+    state: BucketState | None, *, now: datetime, burst: int, per_minute: int
+) -> Verdict:
+    """Take one token from a bucket holding at most `burst`, refilled at `per_minute`."""
+    rate = per_minute / 60.0
+    if state is None:
+        tokens = float(burst)
+    else:
+        elapsed = max(0.0, (now - state.at).total_seconds())
+        tokens = min(float(burst), state.tokens + elapsed * rate)
+    if tokens >= 1.0:
+        return Verdict(allowed=True, state=BucketState(tokens=tokens - 1.0, at=now))
+    wait = math.ceil((1.0 - tokens) / rate)
+    return Verdict(
+        allowed=False, state=BucketState(tokens=tokens, at=now), retry_after_seconds=max(1, wait)
+    )
+
+
+class WindowBudget:
+    """At most `limit` events per sliding minute, in this instance's memory."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._events: deque[datetime] = deque()
+        self._lock = threading.Lock()
+
+    def admit(self, now: datetime) -> int | None:
+        """Record the event and return None, or refuse it with seconds to wait."""
+        with self._lock:
+            horizon = now - _MINUTE
+            while self._events and self._events[0] <= horizon:
+                self._events.popleft()
+            if len(self._events) < self._limit:
+                self._events.append(now)
+                return None
+            retry = (self._events[0] + _MINUTE - now).total_seconds()
+            return max(1, math.ceil(retry))

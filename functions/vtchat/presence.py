@@ -1,0 +1,247 @@
+"""Who is still there: the visitor behind a chat and the advisor behind a console.
+
+Presence is a last-seen time, not a connection flag, because an instance that
+dies cannot say goodbye. The visitor's open event stream refreshes
+`visitorSeenAt`, and so does the widget's heartbeat. An advisor's console sends
+heartbeats that refresh `seenAt`. The `tick` acts on whoever has been silent
+too long:
+
+- a visitor not seen for `visitor_stale` is shown to the advisor as dropped;
+  one not seen for `visitor_grace` has gone: a waiting chat leaves the queue,
+  an active one stays with the advisor (who ends and registers it) marked gone;
+- an advisor not heard from for `advisor_grace` is set offline and their
+  active chats go back to the front of the queue with a note, so a colleague
+  (or another region, by the usual fall-back) continues them; nothing is lost.
+
+Every sweep re-reads inside a transaction and acts only if the silence still
+holds, so two ticks at once, or a heartbeat arriving meanwhile, are safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from google.api_core import exceptions as api_exceptions
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat import assignment, lifecycle, queueing
+from vtchat.errors import Conflict, NotFound
+from vtchat.logs import log
+from vtchat.models import AdvisorDoc, HeartbeatResponse, SessionDoc, Staff
+from vtchat.services import Services
+from vtchat.store import from_snapshot
+from vtchat.timeline import TimelineWriter
+
+_SWEEP_LIMIT = 200
+
+
+def _next_in(svc: Services) -> int:
+    return int(svc.settings.visitor_seen_refresh.total_seconds())
+
+
+def visitor_seen(svc: Services, *, session_id: str, now: datetime | None = None) -> datetime:
+    """Record a sign of life of the visitor; a blind write, no read."""
+    now = now or datetime.now(UTC)
+    try:
+        svc.store.update_all(
+            [svc.store.session(session_id)],
+            {"visitorSeenAt": now, "visitorPresence": "connected"},
+        )
+    except api_exceptions.NotFound as e:
+        raise NotFound() from e
+    return now
+
+
+def visitor_heartbeat(
+    svc: Services, *, session_id: str, now: datetime | None = None
+) -> HeartbeatResponse:
+    return HeartbeatResponse(
+        seen_at=visitor_seen(svc, session_id=session_id, now=now), next_in_seconds=_next_in(svc)
+    )
+
+
+def visitor_dropped(svc: Services, *, session_id: str) -> None:
+    """The visitor's stream was cut from their side: show it before the grace runs out."""
+    try:
+        svc.store.update_all([svc.store.session(session_id)], {"visitorPresence": "dropped"})
+    except api_exceptions.GoogleAPICallError as e:
+        # Only a hint for the advisor: the tick derives it from the last-seen time anyway.
+        log("WARNING", "presence_not_recorded", sessionId=session_id, reason=type(e).__name__)
+
+
+def advisor_heartbeat(
+    svc: Services, *, staff: Staff, now: datetime | None = None
+) -> HeartbeatResponse:
+    now = now or datetime.now(UTC)
+    store = svc.store
+    ref = store.advisor(staff.uid)
+    snapshot = store.get(ref)
+    if not snapshot.exists or from_snapshot(AdvisorDoc, snapshot).status == "offline":
+        # Offline advisors carry no last-seen time: the sweep would only clear it again.
+        raise Conflict("Je staat offline. Zet jezelf eerst online.", code="advisor_offline")
+    store.update_all([ref], {"seenAt": now, "expireAt": now + svc.settings.advisor_retention})
+    return HeartbeatResponse(
+        seen_at=now, next_in_seconds=int(svc.settings.advisor_grace.total_seconds() / 4)
+    )
+
+
+@dataclass
+class PresenceReport:
+    visitors_dropped: int = 0
+    visitors_gone: int = 0
+    advisors_lost: int = 0
+    chats_requeued: int = 0
+
+
+def sweep(svc: Services, *, now: datetime) -> PresenceReport:
+    report = PresenceReport()
+    _sweep_visitors(svc, now=now, report=report)
+    _sweep_advisors(svc, now=now, report=report)
+    return report
+
+
+def _sweep_visitors(svc: Services, *, now: datetime, report: PresenceReport) -> None:
+    store = svc.store
+    config = svc.settings
+    stale_before = now - config.visitor_stale
+    gone_before = now - config.visitor_grace
+    for snap in store.query(store.unseen_visitors(stale_before, limit=_SWEEP_LIMIT)):
+        seen = from_snapshot(SessionDoc, snap)
+        if seen.state == "waiting" and seen.visitor_seen_at and seen.visitor_seen_at < gone_before:
+            # Ending clears the last-seen time; it re-checks it in its transaction.
+            ended = lifecycle.end_chat(
+                svc, session_id=snap.id, ended_by="visitor", now=now, unless_seen_since=gone_before
+            )
+            report.visitors_gone += ended.state == "ended"
+            continue
+        outcome = _mark_absent(svc, session_id=snap.id, stale_before=stale_before, now=now)
+        if outcome == "gone":
+            report.visitors_gone += 1
+        elif outcome == "dropped":
+            report.visitors_dropped += 1
+
+
+def _mark_absent(
+    svc: Services, *, session_id: str, stale_before: datetime, now: datetime
+) -> str | None:
+    store = svc.store
+    ref = store.session(session_id)
+    gone_before = now - svc.settings.visitor_grace
+
+    def body(transaction: Transaction) -> str | None:
+        snapshot = store.get(ref, transaction=transaction)
+        if not snapshot.exists:
+            return None
+        session = from_snapshot(SessionDoc, snapshot)
+        seen_at = session.visitor_seen_at
+        if seen_at is None or seen_at >= stale_before:
+            return None
+        if session.state == "ended":
+            store.update(transaction, ref, {"visitorSeenAt": None})
+            return None
+        if seen_at < gone_before:
+            # Out of the sweep from now on; a returning visitor's stream sets it again.
+            store.update(transaction, ref, {"visitorPresence": "gone", "visitorSeenAt": None})
+            return "gone"
+        if session.visitor_presence == "connected":
+            store.update(transaction, ref, {"visitorPresence": "dropped"})
+            return "dropped"
+        return None
+
+    outcome = store.run_transaction(body)
+    if outcome is not None:
+        log("INFO", f"visitor_{outcome}", sessionId=session_id)
+    return outcome
+
+
+def _sweep_advisors(svc: Services, *, now: datetime, report: PresenceReport) -> None:
+    store = svc.store
+    lost_before = now - svc.settings.advisor_grace
+    orgs: set[str] = set()
+    for snap in store.query(store.unseen_advisors(lost_before)):
+        requeued = release_lost_advisor(svc, uid=snap.id, lost_before=lost_before, now=now)
+        if requeued is None:
+            continue
+        report.advisors_lost += 1
+        report.chats_requeued += len(requeued)
+        orgs.update(requeued)
+    for org in sorted(orgs):
+        assignment.dispatch_quietly(svc, org=org)
+
+
+def release_lost_advisor(
+    svc: Services, *, uid: str, lost_before: datetime, now: datetime
+) -> list[str] | None:
+    """Set a silent advisor offline and queue their chats again at the front.
+
+    Returns the organisations whose queues received chats, or None when the
+    advisor turned out not to be lost (a heartbeat won the race).
+    """
+    store = svc.store
+    advisor_ref = store.advisor(uid)
+    chat_refs = [snap.reference for snap in store.query(store.active_chats_of(uid))]
+
+    def body(transaction: Transaction) -> tuple[list[str], list[str]] | None:
+        advisor_snap = store.get(advisor_ref, transaction=transaction)
+        if not advisor_snap.exists:
+            return None
+        advisor = from_snapshot(AdvisorDoc, advisor_snap)
+        if advisor.seen_at is None or advisor.seen_at >= lost_before:
+            return None
+        chats = [
+            (snap.id, from_snapshot(SessionDoc, snap))
+            for snap in store.get_all(chat_refs, transaction=transaction)
+            if snap.exists
+        ]
+        requeued: list[str] = []
+        orgs: list[str] = []
+        for session_id, session in chats:
+            if session.state != "active" or session.advisor_uid != uid:
+                continue
+            _requeue(svc, transaction, session_id=session_id, session=session, now=now)
+            requeued.append(session_id)
+            orgs.append(session.org)
+        store.update(
+            transaction,
+            advisor_ref,
+            {"status": "offline", "activeCount": 0, "seenAt": None, "updatedAt": now},
+        )
+        return requeued, orgs
+
+    outcome = store.run_transaction(body)
+    if outcome is None:
+        return None
+    requeued, orgs = outcome
+    log("WARNING", "advisor_lost", advisorUid=uid, chatsRequeued=len(requeued))
+    for session_id in requeued:
+        log("INFO", "chat_requeued", sessionId=session_id, reason="advisor_lost")
+    return orgs
+
+
+def _requeue(
+    svc: Services, transaction: Transaction, *, session_id: str, session: SessionDoc, now: datetime
+) -> None:
+    store = svc.store
+    timeline = TimelineWriter(
+        store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
+    )
+    # Tells the visitor, and whoever continues the chat reads why in the timeline.
+    timeline.system("advisor_lost", advisor_name=session.advisor_name)
+    # The original ticket sorts by the first queue time: back at the front.
+    ticket = session.ticket or queueing.new_ticket(session.queued_at)
+    store.update(
+        transaction,
+        store.session(session_id),
+        {
+            "state": "waiting",
+            "advisorUid": None,
+            "advisorName": None,
+            "advisorOrg": None,
+            "advisorOrgName": None,
+            "advisorLostAt": now,
+            "ticket": ticket,
+            "seq": timeline.seq,
+        },
+    )
+    queueing.join(store, transaction, org=session.org, ticket=ticket)
