@@ -5,11 +5,13 @@ and in every request header that identifies a device or a network: the
 nickname, every message text, the intake answers, the 4-digit postcode, IP
 addresses in the proxy headers and the socket address, a User-Agent, an
 Accept-Language and device-id headers. The flows are a visitor who leaves
-while waiting, a chat answered by another region through fall-back, and two
-chats served by their own region (one ended by the advisor, one by the
-visitor). Afterwards the whole Firestore database (every collection, document
-and subcollection, walked from the root), the Pub/Sub offers published meanwhile
-and every captured log line are searched for the markers.
+while waiting, a chat answered by another region through fall-back, two chats
+served by their own region (one ended by the advisor, one by the visitor),
+and one everybody abandons, which the housekeeping tick requeues when the
+advisor's console goes silent and ends once overdue. Afterwards the whole
+Firestore database (every collection, document and subcollection, walked from
+the root), the Pub/Sub offers published meanwhile and every captured log line
+are searched for the markers.
 
 What the rules are (docs/privacy.md):
 - IP, user agent, language, device id and postcode never appear anywhere;
@@ -18,7 +20,9 @@ What the rules are (docs/privacy.md):
 - every log line is one JSON object with `severity` and `message`, and
   carries ids and counts only;
 - advisor e-mail addresses appear nowhere; display names only in advisor
-  documents and in expiring chat documents.
+  documents and in expiring chat documents;
+- without `expireAt` stay only the postcode table, the queues (opaque
+  tickets) and the anonymous handover records.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore, pubsub_v1
 
 from tests.support import PROJECT, Functions, StaffLogin, create_staff, new_id, read_events
-from vtchat import topics
+from vtchat import housekeeping, topics
 from vtchat.services import Services
 from vtchat.settings import Settings
 
@@ -250,6 +254,20 @@ def run_chats(functions: Functions, svc: Services, markers: Markers) -> None:
         events = calls.replay(chat)
         assert events[-1].data["endedBy"] == ended_by
 
+    # 5. Everyone goes silent: the tick finds the visitor gone and the advisor's
+    #    console lost (the chat goes back in line), and later ends the chat as
+    #    overdue. Ticks at those future instants, straight from the service.
+    silent = calls.intake(markers.nickname(), markers.postcode)
+    calls.say(silent, markers.text("bezoeker"))
+    calls.say(silent, markers.text("adviseur"), staff=own)
+    session = svc.store.session(silent["sessionId"])
+    started = (session.get().to_dict() or {})["createdAt"]
+    housekeeping.tick(svc, now=datetime.now(UTC) + svc.settings.advisor_grace * 2)
+    assert (session.get().to_dict() or {})["advisorLostAt"] is not None
+    overdue = started + svc.settings.session_max_lifetime + timedelta(milliseconds=1)
+    housekeeping.tick(svc, now=overdue)
+    assert (session.get().to_dict() or {})["endedBy"] == "system"
+
     # The housekeeping pass, as Cloud Scheduler's push delivers it.
     tick = {"message": {"data": "", "messageId": new_id()}, "subscription": "tick"}
     calls.post("tick", tick, expect=204)
@@ -457,7 +475,7 @@ def report(title: str, findings: list[str]) -> str:
 def test_the_chats_were_stored_and_logged_at_all(scan: Scan) -> None:
     """Guards the scan itself: markers that never reached storage would prove nothing."""
     sessions = [d for d in scan.documents if re.fullmatch(r"sessions/[^/]+", d.path)]
-    assert len(sessions) == 4
+    assert len(sessions) == 5
     assert any(hits(d, Marker.literal("", TEXT_MARK)) for d in scan.documents)
     assert any(hits(d, Marker.literal("", NICK_MARK)) for d in scan.documents)
     assert [d for d in scan.documents if d.collection == "handovers"]
@@ -574,10 +592,14 @@ def test_advisor_e_mail_addresses_are_nowhere_and_names_only_where_they_belong(
 
 
 def test_the_anonymous_records_kept_without_expiry_are_only_the_known_ones(scan: Scan) -> None:
-    """Documents without expireAt: reference data, advisors, queues and handover records."""
+    """Documents without expireAt: reference data, queues and handover records only."""
     # A parent that only holds subcollections has no fields and stores nothing itself.
-    kept = {d.collection for d in scan.documents if d.data and d.expire_at is None}
-    assert kept <= {"postcodes", "advisors", "queues", "handovers"}, kept
+    kept = sorted(d.path for d in scan.documents if d.data and d.expire_at is None)
+    assert {path.split("/")[0] for path in kept} <= {"postcodes", "queues", "handovers"}, kept
+    # Staff names are personal data too: advisor documents go after a while unused.
+    latest = scan.finished_at + scan.settings.advisor_retention
+    for advisor in (d for d in scan.documents if d.collection == "advisors"):
+        assert advisor.expire_at is not None and advisor.expire_at <= latest, advisor.path
     for record in (d for d in scan.documents if d.collection == "handovers"):
         assert set(record.data) == {
             "region",
