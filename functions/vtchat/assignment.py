@@ -115,7 +115,8 @@ def _assign(
             at=_quarter_hour(now),
             month=f"{now:%Y-%m}",
             round=session.offer_round,
-            waited_seconds=int((now - session.queued_at).total_seconds()),
+            # Whole minutes: exact seconds could match the record to a session.
+            waited_seconds=int((now - session.queued_at).total_seconds()) // 60 * 60,
         )
         store.create(transaction, store.handovers().document(), to_doc(record))
 
