@@ -179,13 +179,17 @@ def _repair_queues(
 
     Only transforms, never a rewrite: a ticket that joined after this tick
     read the sessions must not be dropped. A ticket is stale only if it is
-    older than the tick and no waiting chat holds it.
+    older than the tick and no waiting chat holds it. A missing ticket goes
+    back only after its session is re-read as still waiting: a chat assigned
+    after this tick read the sessions must not come back into the queue.
     """
     store = svc.store
     expected: dict[str, set[str]] = defaultdict(set)
-    for _, session in waiting:
+    holders: dict[str, str] = {}
+    for session_id, session in waiting:
         if session.ticket is not None:
             expected[session.org].add(session.ticket)
+            holders[session.ticket] = session_id
     horizon = queueing.new_ticket(started)
     refs = [store.queue(org.id) for org in svc.directory]
     current: dict[str, set[str]] = {}
@@ -193,27 +197,45 @@ def _repair_queues(
         if snap.exists:
             current[snap.id] = set(from_snapshot(QueueDoc, snap).waiting)
     removals = store.client.batch()
-    additions = store.client.batch()
-    repaired = 0
+    repaired: set[str] = set()
+    missing: list[tuple[str, str]] = []
     for org in svc.directory:
         have = current.get(org.id, set())
         want = expected.get(org.id, set())
         stale = sorted(ticket for ticket in have - want if ticket < horizon)
-        missing = sorted(want - have)
         if stale:
             store.set(
                 removals, store.queue(org.id), {"waiting": firestore.ArrayRemove(stale)}, merge=True
             )
-        if missing:
-            store.set(
-                additions,
-                store.queue(org.id),
-                {"waiting": firestore.ArrayUnion(missing)},
-                merge=True,
-            )
-        repaired += bool(stale or missing)
-    # Two commits: one write may not both remove from and add to one array.
-    for batch in (removals, additions):
-        if len(batch) > 0:
-            batch.commit()
-    return repaired
+            repaired.add(org.id)
+        missing += [(org.id, ticket) for ticket in sorted(want - have)]
+    # Removals first: one write may not both remove from and add to one array.
+    if len(removals) > 0:
+        removals.commit()
+    for org_id, ticket in missing:
+        if _rejoin_if_waiting(svc, holders[ticket], ticket=ticket):
+            repaired.add(org_id)
+    return len(repaired)
+
+
+def _rejoin_if_waiting(svc: Services, session_id: str, *, ticket: str) -> bool:
+    """Put a ticket back in its queue if its chat still waits with it.
+
+    The session is read inside the transaction, so an assignment (which writes
+    the session and takes the ticket out) either commits first and is seen
+    here, or commits after this and removes the ticket again.
+    """
+    store = svc.store
+    ref = store.session(session_id)
+
+    def body(transaction: Transaction) -> bool:
+        snapshot = store.get(ref, transaction=transaction)
+        if not snapshot.exists:
+            return False
+        session = from_snapshot(SessionDoc, snapshot)
+        if session.state != "waiting" or session.ticket != ticket:
+            return False
+        queueing.join(store, transaction, org=session.org, ticket=ticket)
+        return True
+
+    return store.run_transaction(body)

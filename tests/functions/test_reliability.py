@@ -753,10 +753,6 @@ TICK_ENVELOPE = {
 }
 STALE_TICKET = "20000101000000000000-deadbeef"
 
-QUEUE_REPAIR_RACE = (
-    "the tick's queue repair puts back the ticket of a chat assigned after the tick read "
-    'the waiting chats (docs/reliability.md, "What the runs found")'
-)
 
 TICK_FAULTS: dict[str, Callable[[pytest.MonkeyPatch], list[int]] | None] = {
     "clean": None,
@@ -821,15 +817,7 @@ def _run_tick(
 
 @pytest.mark.parametrize(
     "fault",
-    [
-        # Depends on timing (the second tick's repair must run after the first
-        # tick's pairing commits): strict in the deterministic test below.
-        pytest.param(f, marks=pytest.mark.xfail(strict=False, reason=QUEUE_REPAIR_RACE))
-        if f == "twice at once"
-        else f
-        for f in TICK_FAULTS
-        if f != "clean"
-    ],
+    [f for f in TICK_FAULTS if f != "clean"],
 )
 def test_a_tick_redelivered_or_crashed_between_steps_ends_as_one_clean_delivery(
     functions: Functions,
@@ -856,7 +844,6 @@ def test_a_tick_redelivered_or_crashed_between_steps_ends_as_one_clean_delivery(
     assert faulty == clean
 
 
-@pytest.mark.xfail(strict=True, reason=QUEUE_REPAIR_RACE)
 def test_a_chat_assigned_while_a_tick_runs_does_not_come_back_into_the_queue(
     functions: Functions, svc: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
