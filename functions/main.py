@@ -15,6 +15,7 @@ from flask import Request, Response
 from vtchat import assignment, fallback, housekeeping, lifecycle, presence, relay, topics
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
+from vtchat import resume as chat_resume
 from vtchat import stream as streams
 from vtchat.access import require_own_session
 from vtchat.errors import BadRequest
@@ -37,6 +38,7 @@ from vtchat.models import (
     IntakeRequest,
     MessageRequest,
     PushEnvelope,
+    ResumeRequest,
     SessionRequest,
 )
 from vtchat.regions import public_directory
@@ -51,6 +53,14 @@ def intake(request: Request) -> Response:
     require_app_check(svc, request)
     body = read_json(request, IntakeRequest)
     return reply(intake_service.start_chat(svc, body), status=201)
+
+
+@functions_framework.http
+@endpoint("POST")
+def resume(request: Request) -> Response:
+    """A fresh token for a running chat, for whoever holds its resume code."""
+    body = read_json(request, ResumeRequest)
+    return reply(chat_resume.resume(services(), body))
 
 
 @functions_framework.http

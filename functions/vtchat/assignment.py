@@ -142,7 +142,11 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
     waiting_refs = list(
         {
             snap.reference.id: snap.reference
-            for query in (store.waiting_queue(org), store.offered_queue(org))
+            for query in (
+                store.urgent_queue(org),
+                store.waiting_queue(org),
+                store.offered_queue(org),
+            )
             for snap in store.query(query.limit(batch))
         }.values()
     )
@@ -156,7 +160,8 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
                 for snap in store.get_all(waiting_refs, transaction=transaction)
                 if snap.exists
             ),
-            key=lambda item: item[1].queued_at,
+            # Someone in danger now goes first, then first come, first served.
+            key=lambda item: (not item[1].urgent, item[1].queued_at),
         )
         candidates = [
             _Candidate(uid=snap.id, doc=doc, active=doc.active_count)

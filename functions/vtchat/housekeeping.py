@@ -190,7 +190,6 @@ def _repair_queues(
         if session.ticket is not None:
             expected[session.org].add(session.ticket)
             holders[session.ticket] = session_id
-    horizon = queueing.new_ticket(started)
     refs = [store.queue(org.id) for org in svc.directory]
     current: dict[str, set[str]] = {}
     for snap in store.get_all(refs):
@@ -202,7 +201,7 @@ def _repair_queues(
     for org in svc.directory:
         have = current.get(org.id, set())
         want = expected.get(org.id, set())
-        stale = sorted(ticket for ticket in have - want if ticket < horizon)
+        stale = sorted(t for t in have - want if queueing.issued_before(t, started))
         if stale:
             store.set(
                 removals, store.queue(org.id), {"waiting": firestore.ArrayRemove(stale)}, merge=True

@@ -60,6 +60,7 @@ _CUSTOM_ERRORS = {
     "text_chars",
     "message_id",
     "postcode_or_region",
+    "resume_code",
 }
 _PATTERN_MESSAGES = {
     "postcode": "Vul alleen de 4 cijfers van je postcode in, bijvoorbeeld 3511.",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, fallback, queueing, tokens
+from vtchat import assignment, fallback, queueing, resume, tokens
 from vtchat.errors import Busy, ChatClosed, Unavailable
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
@@ -79,7 +79,8 @@ def start_chat(
     expire_at = token_expiry + config.content_retention
     session_id = new_session_id()
     store = svc.store
-    ticket = queueing.new_ticket(now)
+    ticket = queueing.new_ticket(now, urgent=request.in_danger)
+    resume_code = resume.new_code()
     session = SessionDoc(
         region=region.id,
         org=serving,
@@ -95,6 +96,9 @@ def start_chat(
         # Presence starts at the intake: a visitor who never opens the stream is gone soon.
         visitor_presence="connected",
         visitor_seen_at=now,
+        urgent=request.in_danger,
+        urgent_reason="in_danger" if request.in_danger else None,
+        resume_key=resume.resume_key(svc, resume_code),
         expire_at=expire_at,
     )
 
@@ -106,7 +110,14 @@ def start_chat(
         queueing.join(store, transaction, org=serving, ticket=ticket)
 
     store.run_transaction(body)
-    log("INFO", "chat_started", sessionId=session_id, region=region.id, org=serving)
+    log(
+        "INFO",
+        "chat_started",
+        sessionId=session_id,
+        region=region.id,
+        org=serving,
+        urgent=request.in_danger,
+    )
     assigned = assignment.dispatch_quietly(svc, org=serving)
     if not any(item.session_id == session_id for item in assigned):
         try:
@@ -119,4 +130,5 @@ def start_chat(
         token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),
         expires_at=token_expiry,
         region=RegionRef(id=region.id, name=region.name),
+        resume_code=resume.display(resume_code),
     )

@@ -59,14 +59,25 @@ class WindowBudget:
         self._events: deque[datetime] = deque()
         self._lock = threading.Lock()
 
+    def exhausted(self, now: datetime) -> int | None:
+        """Seconds until the window has room again, or None if it has room now."""
+        with self._lock:
+            self._forget(now)
+            return self._wait(now) if len(self._events) >= self._limit else None
+
+    def _forget(self, now: datetime) -> None:
+        horizon = now - _MINUTE
+        while self._events and self._events[0] <= horizon:
+            self._events.popleft()
+
+    def _wait(self, now: datetime) -> int:
+        return max(1, math.ceil((self._events[0] + _MINUTE - now).total_seconds()))
+
     def admit(self, now: datetime) -> int | None:
         """Record the event and return None, or refuse it with seconds to wait."""
         with self._lock:
-            horizon = now - _MINUTE
-            while self._events and self._events[0] <= horizon:
-                self._events.popleft()
+            self._forget(now)
             if len(self._events) < self._limit:
                 self._events.append(now)
                 return None
-            retry = (self._events[0] + _MINUTE - now).total_seconds()
-            return max(1, math.ceil(retry))
+            return self._wait(now)

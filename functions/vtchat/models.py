@@ -123,6 +123,8 @@ class IntakeRequest(_Request):
     postcode: Annotated[str | None, StringConstraints(pattern=r"^[1-9][0-9]{3}$")] = None
     region: OrgId | None = None
     answers: IntakeAnswers = IntakeAnswers()
+    # "Are you in danger right now?": yes puts the chat first in line.
+    in_danger: Annotated[bool, Field(strict=True)] = False
 
     @model_validator(mode="after")
     def _postcode_or_region(self) -> IntakeRequest:
@@ -136,6 +138,27 @@ class IntakeRequest(_Request):
 
 class SessionRequest(_Request):
     session_id: SessionId
+
+
+def _normalise_resume_code(value: str) -> str:
+    # Crockford base32: what people mistype is read as what they meant.
+    cleaned = value.upper().translate(str.maketrans("OIL", "011", " -"))
+    if len(cleaned) != RESUME_CODE_LENGTH or any(c not in RESUME_ALPHABET for c in cleaned):
+        raise PydanticCustomError("resume_code", "Deze code klopt niet. Controleer de tekens.")
+    return cleaned
+
+
+RESUME_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RESUME_CODE_LENGTH = 12
+ResumeCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=40), AfterValidator(_normalise_resume_code)
+]
+
+
+class ResumeRequest(_Request):
+    """A visitor coming back to their running chat from another tab or device."""
+
+    resume_code: ResumeCode
 
 
 class MessageRequest(_Request):
@@ -171,6 +194,12 @@ class IntakeResponse(_Model):
     token: str
     expires_at: datetime
     region: RegionRef
+    # Shown to the visitor to write down: it brings them back if the tab closes.
+    resume_code: str
+
+
+class ResumeResponse(IntakeResponse):
+    state: SessionState
 
 
 class MessageAccepted(_Model):
@@ -241,6 +270,11 @@ class SessionDoc(_Model):
     via_fallback: bool = False
     # Set once the visitor has been told that the chat closed while they wait.
     after_hours_told: bool = False
+    # Served first; the reason tells the advisor why.
+    urgent: bool = False
+    urgent_reason: Literal["in_danger", "advisor"] | None = None
+    # Keyed hash of the resume code (never the code itself).
+    resume_key: str | None = None
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
     # Presence of the visitor, for the advisor; `visitorSeenAt` is cleared

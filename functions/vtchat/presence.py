@@ -229,7 +229,7 @@ def _requeue(
     # Tells the visitor, and whoever continues the chat reads why in the timeline.
     timeline.system("advisor_lost", advisor_name=session.advisor_name)
     # The original ticket sorts by the first queue time: back at the front.
-    ticket = session.ticket or queueing.new_ticket(session.queued_at)
+    ticket = session.ticket or queueing.new_ticket(session.queued_at, urgent=session.urgent)
     store.update(
         transaction,
         store.session(session_id),

@@ -19,11 +19,24 @@ from google.cloud import firestore
 
 from vtchat.store import Store, Writer
 
+# Sorts before every digit: an urgent chat goes ahead of everyone not urgent.
+_URGENT = "!"
 
-def new_ticket(queued_at: datetime) -> str:
+
+def _stamp(at: datetime) -> str:
+    return f"{at.astimezone(UTC):%Y%m%d%H%M%S%f}"
+
+
+def new_ticket(queued_at: datetime, *, urgent: bool = False) -> str:
     # Microsecond queue time first (sort order), then randomness (uniqueness);
     # nothing in it points back to the session.
-    return f"{queued_at.astimezone(UTC):%Y%m%d%H%M%S%f}-{secrets.token_hex(4)}"
+    ticket = f"{_stamp(queued_at)}-{secrets.token_hex(4)}"
+    return _URGENT + ticket if urgent else ticket
+
+
+def issued_before(ticket: str, horizon: datetime) -> bool:
+    """Whether the ticket's queue time is before `horizon`, urgent or not."""
+    return ticket.removeprefix(_URGENT).partition("-")[0] < _stamp(horizon)
 
 
 def join(store: Store, writer: Writer, *, org: str, ticket: str) -> None:

@@ -83,6 +83,10 @@ class Services:
     def intake_budget(self) -> WindowBudget:
         return WindowBudget(self.settings.intakes_per_minute)
 
+    @functools.cached_property
+    def resume_failures(self) -> WindowBudget:
+        return WindowBudget(self.settings.resume_failures_per_minute)
+
     def verify_app_check(self, token: str) -> None:
         """Refuse an intake whose App Check token is not genuine.
 

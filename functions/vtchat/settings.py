@@ -73,6 +73,8 @@ class Settings(BaseModel):
     # is already longer than anyone could be served from in reasonable time.
     intakes_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 120
     max_waiting_per_org: Annotated[int, Field(ge=1, le=10_000)] = 40
+    # Wrong resume codes per instance and minute before resuming pauses.
+    resume_failures_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 30
     # App Check on intake: on in production, off on the emulators.
     app_check: bool = True
 

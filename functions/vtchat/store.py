@@ -164,6 +164,18 @@ class Store:
             .where(filter=where("state", "==", "active"))
         )
 
+    def with_resume_key(self, key: str) -> Query:
+        return self.client.collection(SESSIONS).where(filter=where("resumeKey", "==", key)).limit(1)
+
+    def urgent_queue(self, org: str) -> Query:
+        """Urgent chats waiting for this organisation: they go first, wherever they are in line."""
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("org", "==", org))
+            .where(filter=where("state", "==", "waiting"))
+            .where(filter=where("urgent", "==", True))
+        )
+
     def overdue_chats(self, created_before: datetime, *, limit: int) -> Query:
         """Chats still open past their maximum lifetime (their tokens have expired)."""
         return (

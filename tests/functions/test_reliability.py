@@ -577,7 +577,7 @@ def count_publishes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return published
 
 
-_VOLATILE = {"ticket", "waitedSeconds", "messageTokens"}
+_VOLATILE = {"ticket", "waitedSeconds", "messageTokens", "resumeKey"}
 
 
 def _without_times(value: Any) -> Any:
