@@ -37,6 +37,8 @@ from vtchat.models import (
     PushEnvelope,
     QueueUpdate,
     RegionsResponse,
+    ResumeRequest,
+    ResumeResponse,
     SessionRequest,
     SessionStateResponse,
     StatusResponse,
@@ -69,6 +71,17 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     error: ErrorBody
+
+
+class OpenApiDocument(BaseModel):
+    """This very document, as `GET /api/openapi` serves it (see document_json)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]
 
 
 # --- who may call -------------------------------------------------------------------------
@@ -138,6 +151,9 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
     "wrong_session": ErrorCode(errors.Forbidden.status, "the session id is not the token's"),
     "not_your_chat": ErrorCode(errors.Forbidden.status, "the chat is not assigned to the caller"),
     "not_found": ErrorCode(errors.NotFound.status, "no such chat (any more)"),
+    "resume_unknown": ErrorCode(
+        errors.NotFound.status, "no running chat has this resume code (wrong, or it ended)"
+    ),
     "chat_closed": ErrorCode(
         errors.ChatClosed.status,
         "the region is closed now; `details` has region, opensAt, hours and phone",
@@ -249,6 +265,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         example={"nickname": "Merel", "age": 16, "gender": "woman", "region": "utrecht"},
         description="Give either `postcode` (4 digits) or `region`. The answer's `token` "
         "authorises the visitor's calls on this chat.",
+    ),
+    Endpoint(
+        "resume",
+        "POST",
+        "public",
+        "Come back to a running chat with its resume code",
+        ResumeRequest,
+        ResumeResponse,
+        errors=("resume_unknown", "busy"),
+        example={"resumeCode": "K7QM-3XHP-2RTA"},
+        description="Exchanges the resume code from the intake for a fresh session token. "
+        "Failed attempts are budgeted: while guessing is throttled the answer is 429 `busy`.",
     ),
     Endpoint(
         "stream",
@@ -377,6 +405,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         description="Pushed from the tick topic, which Cloud Scheduler publishes to every "
         "minute: expiry, re-offers and after-hours notices.",
     ),
+)
+
+
+# Listed in ENDPOINTS once functions/main.py serves it (the coverage test insists).
+OPENAPI_ENDPOINT = Endpoint(
+    "openapi",
+    "GET",
+    "public",
+    "This description of the API (OpenAPI 3.1)",
+    response=OpenApiDocument,
+    cache=timedelta(hours=1),
 )
 
 

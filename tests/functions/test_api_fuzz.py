@@ -24,7 +24,7 @@ import base64
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -120,6 +120,21 @@ def app() -> Any:
     return build_app()
 
 
+@pytest.fixture(autouse=True)
+def fresh_budgets(svc: Any) -> Iterator[None]:
+    """Give each run, and the tests after this module, the instance's full budgets.
+
+    Intakes and failed resumes are budgeted per instance (vtchat.limits), and the
+    tests share one instance: the fuzzer's hundreds of calls must not leave it spent.
+    """
+    budgets = ("intake_budget", "resume_failures")
+    for name in budgets:
+        svc.__dict__.pop(name, None)
+    yield
+    for name in budgets:
+        svc.__dict__.pop(name, None)
+
+
 @pytest.fixture
 def world(request: pytest.FixtureRequest, functions: Functions, svc: Any) -> World:
     params = getattr(request.node, "callspec", None)
@@ -145,6 +160,8 @@ def _aim_at_real_things(
     substitutions keep the request valid by the schema.
     """
     body = case.body if isinstance(case.body, dict) else {}
+    if "resumeCode" in body and draw(st.booleans()):
+        body["resumeCode"] = world.chat["resumeCode"]
     if signed_in and "sessionId" in body and draw(st.booleans()):
         body["sessionId"] = world.chat["sessionId"]
     if "messageId" in body and draw(st.booleans()):
@@ -247,6 +264,8 @@ def _send_the_documented_example(
                 body["sessionId"] = world.chat["sessionId"]
             if "messageId" in body:
                 body["messageId"] = str(uuid.uuid4())
+            if "resumeCode" in body:
+                body["resumeCode"] = world.chat["resumeCode"]
             if endpoint.name == "offer":
                 offer = json.loads(base64.b64decode(body["message"]["data"]))
                 offer["sessionId"] = world.chat["sessionId"]
