@@ -1,0 +1,174 @@
+// The functions' HTTP API as the visitor's widget uses it. No cookies, no
+// referrer, no caching of anything that belongs to a chat.
+
+export interface ApiErrorBody {
+  code: string
+  message: string
+  fields?: Record<string, string>
+  details?: Record<string, unknown>
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message)
+  }
+
+  /** Worth trying again with the same request (network trouble, a busy instance). */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status >= 500
+  }
+}
+
+export interface RegionRef {
+  id: string
+  name: string
+}
+
+export interface SessionGrant {
+  sessionId: string
+  token: string
+  expiresAt: string
+  region: RegionRef
+  resumeCode: string
+  state?: 'waiting' | 'active' | 'ended'
+}
+
+export interface IntakeBody {
+  nickname: string
+  age: number
+  gender: 'woman' | 'man' | 'other' | 'unspecified'
+  postcode?: string
+  region?: string
+  answers?: { about?: string; firstContact?: string }
+  inDanger?: boolean
+}
+
+export interface Referral {
+  name: string
+  description: string
+  url: string | null
+  phone: string | null
+}
+
+export interface RegionInfo {
+  id: string
+  name: string
+  shortName: string
+  referrals: Referral[]
+}
+
+export interface MessageAccepted {
+  messageId: string
+  seq: number
+  createdAt: string | null
+  duplicate: boolean
+}
+
+/**
+ * PRODUCTION HOOK — App Check. In production the intake needs a Firebase App
+ * Check token in `X-Firebase-AppCheck`. The widget loads no Firebase SDK; a
+ * deployment that turns App Check on provides `window.vtchatAppCheckToken`, an
+ * async function that returns a token (e.g. from a reCAPTCHA Enterprise
+ * provider). Locally (emulators) it is absent and no header is sent.
+ */
+async function appCheckHeaders(): Promise<Record<string, string>> {
+  const provider = (window as { vtchatAppCheckToken?: () => Promise<string | null> }).vtchatAppCheckToken
+  if (typeof provider !== 'function') return {}
+  try {
+    const token = await provider()
+    return token ? { 'X-Firebase-AppCheck': token } : {}
+  } catch {
+    return {}
+  }
+}
+
+export class Api {
+  constructor(private readonly base: string) {}
+
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: unknown; token?: string; headers?: Record<string, string>; keepalive?: boolean } = {},
+  ): Promise<{ status: number; data: T }> {
+    const headers: Record<string, string> = { ...options.headers }
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+    if (options.token) headers.Authorization = `Bearer ${options.token}`
+    let response: Response
+    try {
+      response = await fetch(`${this.base}/${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        credentials: 'omit',
+        cache: 'no-store',
+        referrerPolicy: 'no-referrer',
+        keepalive: options.keepalive ?? false,
+      })
+    } catch {
+      throw new ApiError(0, 'network', 'network')
+    }
+    let data: unknown
+    try {
+      data = await response.json()
+    } catch {
+      data = null
+    }
+    if (!response.ok) {
+      const body = (data as { error?: ApiErrorBody } | null)?.error
+      const retryHeader = Number(response.headers.get('Retry-After'))
+      const retryDetail = Number(body?.details?.retryAfterSeconds)
+      const retry = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : Number.isFinite(retryDetail) ? retryDetail : null
+      throw new ApiError(
+        response.status,
+        body?.code ?? `http_${response.status}`,
+        body?.message ?? '',
+        body?.fields ?? {},
+        body?.details ?? {},
+        retry,
+      )
+    }
+    return { status: response.status, data: data as T }
+  }
+
+  async regions(): Promise<RegionInfo[]> {
+    const { data } = await this.call<{ regions: RegionInfo[] }>('GET', 'regions')
+    return data.regions
+  }
+
+  async intake(body: IntakeBody): Promise<SessionGrant> {
+    return (await this.call<SessionGrant>('POST', 'intake', { body, headers: await appCheckHeaders() })).data
+  }
+
+  async resume(resumeCode: string): Promise<SessionGrant> {
+    return (await this.call<SessionGrant>('POST', 'resume', { body: { resumeCode } })).data
+  }
+
+  async send(token: string, sessionId: string, messageId: string, text: string): Promise<MessageAccepted> {
+    return (await this.call<MessageAccepted>('POST', 'messages', { token, body: { sessionId, messageId, text } })).data
+  }
+
+  async leave(token: string, sessionId: string, keepalive = false): Promise<void> {
+    await this.call('POST', 'leave', { token, body: { sessionId }, keepalive })
+  }
+
+  streamUrl(): string {
+    return `${this.base}/stream`
+  }
+}
+
+/** A version 4 UUID, also outside secure contexts. */
+export function uuid4(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6]! & 0x0f) | 0x40
+  b[8] = (b[8]! & 0x3f) | 0x80
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

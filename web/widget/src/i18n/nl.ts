@@ -1,0 +1,169 @@
+// Every Dutch text of the widget, in one place. Plain language (B1): short
+// sentences, "je", no jargon. The English texts in en.ts follow this shape.
+
+export const nl = {
+  lang: 'nl',
+  switchLanguage: 'English',
+  switchLanguageLabel: 'Switch to English',
+
+  // launcher
+  launcherTitle: 'Chat met Veilig Thuis',
+  launcherOpen: 'Nu open, anoniem',
+  launcherClosed: 'Nu gesloten. Bel gratis 0800 2000',
+  launcherChecking: 'Anoniem advies',
+  launcherBack: 'Ga terug naar je gesprek',
+  launcherUnread: (n: number) => (n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`),
+
+  // the frame around every view
+  panelTitle: 'Chat met Veilig Thuis',
+  minimise: 'Chat verkleinen',
+  quickExit: 'Snel weg',
+  quickExitLabel: 'Snel weg: sluit de chat en ga naar een andere website',
+  escHint: 'Tip: druk 2 keer op Esc om snel weg te gaan.',
+  danger112: 'In gevaar? Bel 112',
+  loading: 'Even geduld…',
+  networkError: 'Er is geen verbinding. We proberen het opnieuw.',
+  genericError: 'Er ging iets mis. Probeer het opnieuw, of bel gratis 0800 2000.',
+
+  // house rules
+  rulesHeading: 'Welkom bij de chat van Veilig Thuis',
+  rulesIntro:
+    'Hier kun je anoniem advies vragen over huiselijk geweld en kindermishandeling. Voor jezelf, of omdat je je zorgen maakt om iemand anders.',
+  rulesList: [
+    'Je krijgt hier advies. Een officiële melding doen kan niet via de chat. Dat kan wel telefonisch via 0800 2000.',
+    'Je bent 100% anoniem. Gebruik een bijnaam, niet je echte naam.',
+    'Ben je nu in gevaar? Bel dan direct 112.',
+    'Op dit apparaat blijft niets van de chat achter.',
+  ],
+  rulesStart: 'Start de chat',
+  rulesHaveCode: 'Ik heb een code om terug te gaan naar mijn gesprek',
+
+  // closed
+  closedHeading: 'De chat is nu gesloten',
+  closedText: 'Je kunt altijd gratis en anoniem bellen met Veilig Thuis: 0800 2000. Dag en nacht.',
+  closedOpensAt: (when: string) => `De chat gaat weer open: ${when}.`,
+  closedHours: 'Openingstijden van de chat',
+  callVT: 'Bel 0800 2000',
+
+  // intake
+  intakeHeading: 'Even kennismaken',
+  intakeIntro: 'We vragen een paar dingen, zodat we je met de goede regio verbinden. Je blijft anoniem.',
+  required: '(verplicht)',
+  optional: '(mag je overslaan)',
+  nickname: 'Bijnaam',
+  nicknameHint: 'Niet je echte naam.',
+  age: 'Leeftijd',
+  gender: 'Ik ben',
+  genderWoman: 'een vrouw of meisje',
+  genderMan: 'een man of jongen',
+  genderOther: 'anders',
+  genderUnspecified: 'zeg ik liever niet',
+  whereHeading: 'Waar woon je?',
+  wherePostcode: 'Ik vul mijn postcode in',
+  whereRegion: 'Ik kies mijn regio',
+  postcode: 'De 4 cijfers van je postcode',
+  postcodeHint: 'Bijvoorbeeld 3511. Alleen de cijfers.',
+  region: 'Regio',
+  regionChoose: 'Kies je regio',
+  inDanger: 'Ben je nu in gevaar?',
+  yes: 'Ja',
+  no: 'Nee',
+  dangerNow:
+    'Ben je nu in gevaar? Bel direct 112. Kun je niet bellen? Start dan de chat, we helpen je zo snel mogelijk.',
+  dangerCall: 'Bel 112',
+  about: 'Waar gaat je vraag over?',
+  aboutMyself: 'over mijzelf',
+  aboutSomeoneElse: 'over iemand anders',
+  aboutChild: 'over een kind',
+  aboutOther: 'iets anders',
+  firstContact: 'Is dit je eerste contact met Veilig Thuis?',
+  firstYes: 'ja',
+  firstNo: 'nee',
+  firstUnknown: 'weet ik niet',
+  intakeSubmit: 'Naar de chat',
+  intakeBack: 'Terug',
+  errorsHeading: 'Kijk nog even naar deze vragen:',
+  errNickname: 'Vul een bijnaam in (hoogstens 30 tekens).',
+  errNicknameUrl: 'Een bijnaam mag geen internetadres bevatten.',
+  errAge: 'Vul je leeftijd in met cijfers, bijvoorbeeld 15.',
+  errAgeRange: 'Vul een leeftijd in tussen 6 en 120.',
+  errGender: 'Kies wat bij je past. "Zeg ik liever niet" mag ook.',
+  errPostcode: 'Vul de 4 cijfers van je postcode in, bijvoorbeeld 3511.',
+  errRegion: 'Kies je regio.',
+  busy: (seconds: number) =>
+    `Het is nu erg druk. Probeer het over ${Math.max(1, Math.ceil(seconds / 60))} minuut opnieuw, of bel gratis 0800 2000.`,
+
+  // resume
+  resumeHeading: 'Terug naar je gesprek',
+  resumeIntro: 'Vul de code in die je kreeg toen je de chat startte.',
+  resumeCode: 'Je code',
+  resumeHint: 'Bijvoorbeeld K7QM-3XHP-2RTA. Hoofdletters of kleine letters maakt niet uit.',
+  resumeSubmit: 'Ga verder',
+  resumeInvalid: 'Deze code klopt niet. Een code heeft 12 letters en cijfers.',
+  resumeUnknown:
+    'Deze code kennen we niet, of het gesprek is al afgelopen. Start een nieuwe chat, of bel gratis 0800 2000.',
+  resumeBusy: 'Te veel pogingen. Wacht even en probeer het dan opnieuw.',
+  codeBoxHeading: 'Jouw code om terug te komen',
+  codeBoxText:
+    'Schrijf deze code op of onthoud hem. Sluit je per ongeluk de pagina? Open de chat opnieuw en kies "Ik heb een code". Op dit apparaat bewaren we niets.',
+
+  // waiting
+  waitingHeading: 'Je bent in de rij',
+  waitingPosition: (n: number) => (n === 1 ? 'Jij bent de volgende.' : `Je bent nummer ${n} in de rij.`),
+  waitingEstimate: (m: number) =>
+    m <= 1 ? 'Het duurt naar verwachting hooguit een minuut.' : `Het duurt naar verwachting ongeveer ${m} minuten.`,
+  waitingUnknown: 'We weten nog niet hoe lang het duurt. Blijf gerust wachten.',
+  waitingConnecting: 'We zoeken een adviseur voor je.',
+  waitingReadHeading: 'Wat gebeurt er in de chat?',
+  waitingRead: [
+    'Een adviseur van Veilig Thuis leest je vraag en denkt met je mee.',
+    'Je kunt alles vragen. Er is geen goede of foute vraag.',
+    'Je bepaalt zelf wat je vertelt. Je hoeft je naam niet te geven.',
+    'Liever praten? Bel gratis 0800 2000, dag en nacht.',
+  ],
+  afterHours:
+    'De chat is inmiddels gesloten. Je blijft in de rij zolang er nog een adviseur is. Je kunt ook gratis bellen: 0800 2000.',
+  urgentNote: 'Je hebt gezegd dat je in gevaar bent. Bel 112 als het kan. We helpen je zo snel mogelijk.',
+  stopWaiting: 'Stop met wachten',
+
+  // chat
+  chatWith: (name: string, org: string) => `Je praat met ${name}, ${org}`,
+  chatFallback: (region: string) => `Deze adviseur helpt je namens Veilig Thuis ${region}.`,
+  advisorLost: (name: string) =>
+    `De verbinding met ${name} is verbroken. Een collega neemt het gesprek over. Je hoeft niets te doen.`,
+  you: 'Jij',
+  advisor: 'Adviseur',
+  messagesLabel: 'Berichten',
+  messageLabel: 'Je bericht',
+  send: 'Verstuur',
+  sending: 'wordt verstuurd',
+  sent: 'verstuurd',
+  failed: 'niet verstuurd',
+  retry: 'Opnieuw versturen',
+  tooFast: 'Je stuurt veel berichten kort na elkaar. We versturen ze zo.',
+  sendError: 'Dit bericht kon niet worden verstuurd.',
+  messageTooLong: 'Een bericht mag hoogstens 2000 tekens zijn.',
+  endChat: 'Gesprek beëindigen',
+  endConfirm: 'Wil je het gesprek echt beëindigen?',
+  endYes: 'Ja, beëindigen',
+  endNo: 'Nee, ga door',
+  at: (time: string) => `om ${time}`,
+
+  // ended
+  endedHeading: 'Het gesprek is beëindigd',
+  endedByAdvisor: 'De adviseur heeft het gesprek beëindigd.',
+  endedByVisitor: 'Je hebt het gesprek beëindigd.',
+  endedBySystem: 'Het gesprek is gestopt.',
+  endedMore:
+    'Wil je nog iets vragen of iets melden? Bel gratis en anoniem met Veilig Thuis: 0800 2000. Dag en nacht.',
+  moreHelp: 'Meer hulp',
+  moreHelpSite: 'Meer informatie op veiligthuis.nl',
+  newChat: 'Nieuwe chat starten',
+  close: 'Sluiten',
+} as const
+
+export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...args: infer A) => string
+  ? (...args: A) => string
+  : (typeof nl)[K] extends readonly string[]
+    ? readonly string[]
+    : string }
