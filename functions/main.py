@@ -15,6 +15,7 @@ from flask import Request, Response
 from vtchat import assignment, fallback, housekeeping, lifecycle, presence, relay, topics
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
+from vtchat import openapi as openapi_document
 from vtchat import resume as chat_resume
 from vtchat import stream as streams
 from vtchat.access import require_own_session
@@ -177,3 +178,11 @@ def tick(request: Request) -> Response:
     read_push(request, PushEnvelope)
     housekeeping.tick(services())
     return acknowledged()
+
+
+@functions_framework.http
+@endpoint("GET")
+def openapi(request: Request) -> Response:
+    """This API's OpenAPI description, generated from the models (vtchat.openapi)."""
+    document = Response(openapi_document.document_json(), mimetype="application/json")
+    return cacheable(document, max_age=timedelta(hours=1))

@@ -117,6 +117,17 @@ class IntakeAnswers(_Request):
 
 
 class IntakeRequest(_Request):
+    # The either/or of _postcode_or_region, for the OpenAPI description (and the
+    # fuzzer drawing from it): exactly one of the two is given and not null.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["postcode"], "properties": {"postcode": {"type": "string"}}},
+                {"required": ["region"], "properties": {"region": {"type": "string"}}},
+            ]
+        }
+    )
+
     nickname: Nickname
     age: Annotated[int, Field(ge=6, le=120, strict=True)]
     gender: Gender

@@ -405,17 +405,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         description="Pushed from the tick topic, which Cloud Scheduler publishes to every "
         "minute: expiry, re-offers and after-hours notices.",
     ),
-)
-
-
-# Listed in ENDPOINTS once functions/main.py serves it (the coverage test insists).
-OPENAPI_ENDPOINT = Endpoint(
-    "openapi",
-    "GET",
-    "public",
-    "This description of the API (OpenAPI 3.1)",
-    response=OpenApiDocument,
-    cache=timedelta(hours=1),
+    Endpoint(
+        "openapi",
+        "GET",
+        "public",
+        "This description of the API (OpenAPI 3.1)",
+        response=OpenApiDocument,
+        cache=timedelta(hours=1),
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import queue
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,7 @@ from vtchat.services import Services
 from vtchat.store import from_snapshot, where
 
 _MAX_EVENT_ID = 10**9
+_EVENT_ID = re.compile(r"[0-9]{1,10}")
 # Client reconnect delay suggested to the browser (ms).
 RETRY_MS = 2000
 
@@ -33,11 +35,12 @@ RETRY_MS = 2000
 def parse_last_event_id(raw: str | None) -> int:
     if raw is None or raw.strip() == "":
         return 0
-    try:
-        value = int(raw.strip())
-    except ValueError as e:
-        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id") from e
-    if not 0 <= value <= _MAX_EVENT_ID:
+    # Only the ids this stream sends: int() alone would also take "+1", "1_0" and
+    # non-ASCII digits.
+    if not _EVENT_ID.fullmatch(raw.strip()):
+        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+    value = int(raw.strip())
+    if value > _MAX_EVENT_ID:
         raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
     return value
 
