@@ -22,7 +22,9 @@ import sys
 import threading
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -169,6 +171,46 @@ def measure_cost() -> list[str]:
     ]
 
 
+def measure_presence_cost() -> list[str]:
+    """Firestore operations that presence adds: heartbeats and the tick's sweeps."""
+    from vtchat import housekeeping, presence
+    from vtchat.services import services
+
+    functions = Functions()
+    svc = services()
+    counts = svc.store.counts
+    staff = create_staff(org="utrecht")
+    functions.post("availability", {"status": "online", "capacity": 5}, token=staff.id_token)
+    chats = [functions.intake() for _ in range(5)]
+
+    def cost(action: Any) -> tuple[int, int]:
+        reads0, writes0 = counts.snapshot()
+        action()
+        reads1, writes1 = counts.snapshot()
+        return reads1 - reads0, writes1 - writes0
+
+    visitor = cost(lambda: functions.post("heartbeat", {}, token=chats[0]["token"]))
+    advisor = cost(lambda: functions.post("heartbeat", {}, token=staff.id_token))
+    quiet_tick = cost(lambda: housekeeping.tick(svc))
+    later = datetime.now(UTC) + svc.settings.visitor_grace + timedelta(seconds=1)
+    presence.advisor_heartbeat(svc, staff=svc.verify_staff(staff.id_token), now=later)
+    sweep = cost(lambda: presence.sweep(svc, now=later))
+    per_hour = 3600 / svc.settings.visitor_seen_refresh.total_seconds()
+    beats = 3600 / (svc.settings.advisor_grace.total_seconds() / 4)
+    return [
+        "Presence (counted in vtchat.store, in process):",
+        f"  visitor heartbeat / stream refresh: {visitor[0]} reads, {visitor[1]} writes"
+        f" -> {per_hour:.0f} writes per connected visitor-hour (refresh every"
+        f" {svc.settings.visitor_seen_refresh.total_seconds():.0f} s)",
+        f"  advisor heartbeat: {advisor[0]} reads, {advisor[1]} writes"
+        f" -> {beats * advisor[0]:.0f} reads + {beats * advisor[1]:.0f} writes per advisor-hour",
+        f"  a tick with {len(chats)} active chats and nobody silent: {quiet_tick[0]} reads,"
+        f" {quiet_tick[1]} writes",
+        f"  the presence sweep when all {len(chats)} visitors have gone:"
+        f" {sweep[0]} reads, {sweep[1]} writes",
+    ]
+
+
 def reset() -> None:
     # A stalled burst of an earlier run can leave transactions holding locks in
     # the emulator until they time out; the delete then answers 409 for a while.
@@ -189,6 +231,8 @@ def main() -> int:
     lines = [*measure_latency(api), ""]
     reset()
     lines += measure_cost()
+    reset()
+    lines += ["", *measure_presence_cost()]
     print("\n".join(lines), flush=True)
     started = time.perf_counter()
     reset()
