@@ -585,9 +585,9 @@ export function mount(launcher: Launcher): { open(): void } {
           }
           if (error.code === 'chat_closed') {
             const d = error.details as { region?: string; opensAt?: string; hours?: string[] }
-            closed = { regionName: d.region ?? null, opensAt: d.opensAt ?? null, hours: d.hours ?? [] }
+            closed = { regionName: regionName(d.region), opensAt: d.opensAt ?? null, hours: d.hours ?? [] }
             renderView('closed')
-          } else if (error.code === 'postcode_unknown') {
+          } else if (error.code === 'postcode_unknown' || error.code === 'postcodes_unavailable') {
             whereControls[1]!.checked = true
             syncWhere()
             showErrors({ region: serverText(error.fields.postcode ?? error.message, s.errRegion) })
@@ -606,6 +606,12 @@ export function mount(launcher: Launcher): { open(): void } {
         })
     })
     return form
+  }
+
+  function regionName(id: string | undefined): string | null {
+    if (!id) return null
+    const known = regions?.find((r) => r.id === id) ?? launcher.status?.regions.find((r) => r.id === id)
+    return known?.name ?? id
   }
 
   /** Server messages are Dutch: shown as they are in Dutch, replaced by our own text in English. */

@@ -1,0 +1,37 @@
+# The front ends (web/): the visitor's widget, built with Vite into web/dist,
+# and its real-browser tests (tests/browser, Playwright on Debian's Chromium).
+# Included by the Makefile, which defines VPY, VENV and PY_STAMP.
+
+WEB_STAMP := web/node_modules/.package-lock.json
+WEB_SOURCES := $(shell find web/widget web/public -type f 2>/dev/null) \
+	web/vite.config.ts web/tsconfig.json web/package.json
+WEB_DIST := web/dist/widget/loader.js
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: web-deps web-build web-lint browser-deps test-browser
+
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web-deps: $(WEB_STAMP)
+
+$(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npx --no-install vite build --logLevel warn
+	@touch $@
+
+web-build: $(WEB_DIST)
+
+web-lint: $(WEB_STAMP)
+	cd web && npx --no-install eslint . && npx --no-install tsc --noEmit -p tsconfig.json
+
+# Debian's Chromium and its driver; Playwright never downloads a browser here.
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "browser-deps: $(CHROMIUM) is missing; installing Debian's chromium and chromium-driver (apt-get, needs root)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+		|| { echo "browser-deps: could not install chromium: run 'apt-get install chromium chromium-driver' as root"; exit 1; }; \
+	fi
+
+# Expects the emulator stack's environment (run inside `emulators/stack.py exec`, as `test-python`).
+test-browser: $(PY_STAMP) web-build browser-deps
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pytest -q tests/browser
