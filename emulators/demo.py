@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+import serve_web
 from vtchat import expiry, topics
 from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo, setup_pubsub
 from vtchat.services import Services, services
@@ -145,6 +146,12 @@ def main() -> int:
     show_status(api)
     print("\nEen kort gesprek via de functies:")
     conversation(api)
+    try:
+        web = serve_web.start()
+        host, port = web.server_address[:2]
+        print(f"\nDe widget op een voorbeeldpagina: http://{host}:{port}/")
+    except (FileNotFoundError, OSError) as e:
+        print(f"\nDe widget kon niet worden geserveerd: {e}")
     print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
     print(
         f"Elke {every:g} s een tick via Pub/Sub → {api}/tick (aanwezigheid, fall-back, "
