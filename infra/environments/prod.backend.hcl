@@ -1,0 +1,1 @@
+bucket = "vtchat-prod-tfstate"

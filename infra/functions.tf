@@ -1,0 +1,150 @@
+# The Cloud Functions (2nd gen): one per entry point of functions/main.py, all
+# built from the same source. tests/unit/test_infra_contract.py fails when an
+# entry point is added to main.py and not here, or the other way round.
+#
+# Invocation:
+# - public  = true: called by browsers through the Firebase Hosting rewrites
+#   /api/<name> (hosting.tf). Hosting forwards requests without Google
+#   credentials, so these Cloud Run services grant roles/run.invoker to
+#   allUsers; each function authenticates its caller itself (App Check token
+#   on intake, the session token of the visitor, the Firebase ID token of
+#   staff, see vtchat/http.py).
+# - public  = false: invoked only by Pub/Sub push with an OIDC token of the
+#   push service account (pubsub.tf); nobody else holds run.invoker.
+#
+# timeout: the push functions' timeouts equal the ack deadlines of their
+# subscriptions (vtchat.topics), so Pub/Sub never redelivers a push that is
+# still running. The stream function stays open up to stream_max_minutes.
+# concurrency: requests one instance serves at once (needs cpu >= 1). An event
+# stream is an idle connection most of the time, hence many per instance.
+# The tick runs alone (max 1 instance, concurrency 1): ticks never overlap.
+
+locals {
+  stream_timeout_seconds = ceil(var.stream_max_minutes * 60) + 60
+
+  functions = {
+    intake       = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 20, publishes_offers = true }
+    resume       = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 10, publishes_offers = false }
+    stream       = { public = true, memory = "1Gi", timeout = local.stream_timeout_seconds, concurrency = 500, max_instances = 20, publishes_offers = false }
+    messages     = { public = true, memory = "512Mi", timeout = 60, concurrency = 80, max_instances = 30, publishes_offers = false }
+    leave        = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
+    heartbeat    = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
+    availability = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
+    accept       = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
+    end          = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
+    status       = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
+    regions      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 5, publishes_offers = false }
+    openapi      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }
+    offer        = { public = false, memory = "512Mi", timeout = 30, concurrency = 20, max_instances = 10, publishes_offers = false }
+    tick         = { public = false, memory = "512Mi", timeout = 120, concurrency = 1, max_instances = 1, publishes_offers = true }
+  }
+
+  public_functions = toset([for name, f in local.functions : name if f.public])
+  push_functions   = toset([for name, f in local.functions : name if !f.public])
+
+  # Environment of every function (functions/vtchat/settings.py).
+  function_environment = merge(
+    {
+      GOOGLE_CLOUD_PROJECT      = var.project_id
+      VTCHAT_APP_CHECK          = var.app_check_enforced ? "on" : "off"
+      VTCHAT_STREAM_MAX_MINUTES = tostring(var.stream_max_minutes)
+    },
+    { for name, value in var.limits : "VTCHAT_${upper(name)}" => tostring(value) if value != null },
+  )
+}
+
+# The source: functions/ zipped; the object name carries the content hash, so
+# a code change makes a new object and a new revision of every function.
+data "archive_file" "functions_source" {
+  type        = "zip"
+  source_dir  = "${local.repo_root}/functions"
+  output_path = "${path.module}/.build/functions-source.zip"
+  excludes    = ["**/__pycache__/**", "vtchat.egg-info/**", "**/*.pyc"]
+}
+
+resource "google_storage_bucket" "functions_source" {
+  #checkov:skip=CKV_GCP_62:Access logs of a bucket that holds only the public source code add nothing; Data Access audit logs cover reads.
+  name                        = "${var.project_id}-functions-source"
+  project                     = var.project_id
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      num_newer_versions = 10
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_storage_bucket_object" "functions_source" {
+  name   = "functions-${data.archive_file.functions_source.output_md5}.zip"
+  bucket = google_storage_bucket.functions_source.name
+  source = data.archive_file.functions_source.output_path
+}
+
+resource "google_cloudfunctions2_function" "fn" {
+  #checkov:skip=CKV_GCP_124:Public functions take requests from Firebase Hosting rewrites, which arrive from the internet (ALLOW_ALL is required); offer and tick are ALLOW_INTERNAL_ONLY (checkov cannot evaluate the per-function expression).
+  for_each = local.functions
+
+  project     = var.project_id
+  name        = each.key
+  location    = var.region
+  description = "vtchat entry point ${each.key} (functions/main.py)"
+
+  labels = {
+    app         = "vtchat"
+    environment = var.environment
+  }
+
+  build_config {
+    runtime         = "python312"
+    entry_point     = each.key
+    service_account = google_service_account.build.id
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.functions_source.name
+        object = google_storage_bucket_object.functions_source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory                 = each.value.memory
+    available_cpu                    = "1"
+    timeout_seconds                  = each.value.timeout
+    max_instance_request_concurrency = each.value.concurrency
+    min_instance_count               = lookup(var.min_instances, each.key, 0)
+    max_instance_count               = lookup(var.max_instances, each.key, each.value.max_instances)
+    # Hosting reaches the public functions over the internet; Pub/Sub push
+    # from this project counts as internal traffic.
+    ingress_settings               = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.function[each.key].email
+    environment_variables          = local.function_environment
+
+    secret_environment_variables {
+      key        = "VTCHAT_SESSION_KEY"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.session_key.secret_id
+      version    = var.session_key_secret_version
+    }
+  }
+
+  depends_on = [
+    google_project_service.enabled,
+    google_secret_manager_secret_iam_member.session_key_accessor,
+    google_project_iam_member.build,
+  ]
+}

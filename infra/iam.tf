@@ -1,0 +1,115 @@
+# Service accounts and roles. Each function runs as its own service account
+# holding only what it needs:
+# - roles/datastore.user: every function reads and writes Firestore (project
+#   level is the narrowest scope Firestore IAM offers, with a condition on
+#   this database);
+# - roles/pubsub.publisher on fallback-offers: only intake and tick publish
+#   offers (functions.tf publishes_offers);
+# - roles/secretmanager.secretAccessor on the session key (secrets.tf).
+# Verifying Firebase ID tokens and App Check tokens needs no role (public keys).
+
+locals {
+  firestore_database_condition = "resource.name == \"projects/${var.project_id}/databases/(default)\""
+}
+
+resource "google_service_account" "function" {
+  for_each = local.functions
+
+  project      = var.project_id
+  account_id   = "vtchat-fn-${each.key}"
+  display_name = "vtchat function ${each.key}"
+  description  = "Runs the ${each.key} function of the chat; only the roles that entry point needs."
+}
+
+resource "google_project_iam_member" "function_firestore" {
+  for_each = local.functions
+
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = "serviceAccount:${google_service_account.function[each.key].email}"
+
+  condition {
+    title      = "vtchat-default-database"
+    expression = local.firestore_database_condition
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "offer_publisher" {
+  for_each = toset([for name, f in local.functions : name if f.publishes_offers])
+
+  project = var.project_id
+  topic   = google_pubsub_topic.topic["fallback-offers"].name
+  role    = "roles/pubsub.publisher"
+  member  = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
+# Invoker permissions.
+# Public functions: Firebase Hosting calls them without credentials.
+resource "google_cloud_run_v2_service_iam_member" "public_invoker" {
+  for_each = local.public_functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# Push functions: only the push service account, with an OIDC token.
+resource "google_service_account" "pubsub_push" {
+  project      = var.project_id
+  account_id   = "vtchat-pubsub-push"
+  display_name = "vtchat Pub/Sub push"
+  description  = "Identity of the Pub/Sub push subscriptions (OIDC token); may invoke only the offer and tick functions."
+}
+
+resource "google_cloud_run_v2_service_iam_member" "push_invoker" {
+  for_each = local.push_functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.fn[each.key].name
+  role     = "roles/run.invoker"
+  member   = "serviceAccount:${google_service_account.pubsub_push.email}"
+}
+
+# Pub/Sub mints the OIDC tokens of the push service account.
+resource "google_service_account_iam_member" "pubsub_token_creator" {
+  service_account_id = google_service_account.pubsub_push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+# Cloud Build builds the functions as a dedicated account (not the default
+# compute account, which holds Editor in many projects).
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "vtchat-build"
+  display_name = "vtchat function builds"
+  description  = "Builds the function images from the uploaded source."
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset([
+    "roles/logging.logWriter",
+    "roles/artifactregistry.writer",
+    "roles/storage.objectViewer",
+  ])
+
+  project = var.project_id
+  role    = each.value
+  member  = "serviceAccount:${google_service_account.build.email}"
+}
+
+# Named administrators: Firestore access (seeding, `vtchat.admin grant`),
+# staff accounts. Nobody else gets data access.
+resource "google_project_iam_member" "admin" {
+  for_each = {
+    for pair in setproduct(var.admin_members, ["roles/datastore.user", "roles/firebaseauth.admin"]) :
+    "${pair[0]} ${pair[1]}" => { member = pair[0], role = pair[1] }
+  }
+
+  project = var.project_id
+  role    = each.value.role
+  member  = each.value.member
+}

@@ -1,0 +1,179 @@
+variable "project_id" {
+  description = "ID of the Google Cloud project that holds one environment of the chat (one project per environment)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a valid Google Cloud project ID (6-30 characters: lower-case letters, digits, hyphens)."
+  }
+}
+
+variable "environment" {
+  description = "Name of the environment (test or prod); used in labels and display names."
+  type        = string
+
+  validation {
+    condition     = contains(["test", "prod"], var.environment)
+    error_message = "environment must be \"test\" or \"prod\"."
+  }
+}
+
+variable "region" {
+  description = "Region of the functions, Pub/Sub message storage, Cloud Scheduler, the log bucket and the secret. The chat's data stays in the Netherlands: europe-west4 (Eemshaven)."
+  type        = string
+  default     = "europe-west4"
+
+  validation {
+    condition     = var.region == "europe-west4"
+    error_message = "region must be europe-west4: docs/privacy.md promises processing in the Netherlands."
+  }
+}
+
+variable "firestore_location" {
+  description = "Location of the Firestore database. europe-west4 (single region, the Netherlands) is the decision, see firestore.tf; eur3 (multi-region Belgium/Netherlands) is allowed for higher availability at the cost of data leaving the Netherlands."
+  type        = string
+  default     = "europe-west4"
+
+  validation {
+    condition     = contains(["europe-west4", "eur3"], var.firestore_location)
+    error_message = "firestore_location must be europe-west4 or eur3 (EU/Netherlands only)."
+  }
+}
+
+variable "firestore_delete_protection" {
+  description = "Whether the Firestore database is protected against deletion (by Terraform or anyone else). Keep it on in production."
+  type        = bool
+  default     = true
+}
+
+variable "max_instances" {
+  description = "Upper bound of instances per function, by entry point name; entry points not named keep the default of functions.tf. The intake rate limit is per instance, so this also caps the national intake rate."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.max_instances) : v >= 1 && v <= 100])
+    error_message = "max_instances values must be between 1 and 100."
+  }
+}
+
+variable "min_instances" {
+  description = "Instances kept warm per function, by entry point name (default 0 everywhere: a cold start of a few seconds is accepted, idle instances cost money and serve no one at night). Set e.g. { intake = 1, stream = 1 } during opening hours if cold starts show in the figures."
+  type        = map(number)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for v in values(var.min_instances) : v >= 0 && v <= 5])
+    error_message = "min_instances values must be between 0 and 5."
+  }
+}
+
+variable "stream_max_minutes" {
+  description = "How long one event stream stays open before the server closes it and the widget reconnects (VTCHAT_STREAM_MAX_MINUTES). The stream function's timeout is this plus one minute."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.stream_max_minutes > 0 && var.stream_max_minutes <= 50
+    error_message = "stream_max_minutes must be more than 0 and at most 50 (the function timeout is at most 60 minutes)."
+  }
+}
+
+variable "limits" {
+  description = "Operator-tunable limits, passed to every function as VTCHAT_<NAME> environment variables (see functions/vtchat/settings.py). Unset values keep the code's defaults."
+  type = object({
+    session_max_minutes        = optional(number)
+    content_retention_minutes  = optional(number)
+    unserved_retention_minutes = optional(number)
+    fallback_after_minutes     = optional(number)
+    reoffer_after_minutes      = optional(number)
+    mean_chat_minutes          = optional(number)
+    visitor_grace_minutes      = optional(number)
+    advisor_grace_minutes      = optional(number)
+    messages_per_minute        = optional(number)
+    message_burst              = optional(number)
+    intakes_per_minute         = optional(number)
+    max_waiting_per_org        = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.limits : v == null ? true : v > 0])
+    error_message = "Every limit must be a positive number."
+  }
+
+  validation {
+    condition     = var.limits.content_retention_minutes == null ? true : var.limits.content_retention_minutes <= 1440
+    error_message = "content_retention_minutes may not exceed 24 hours (docs/privacy.md)."
+  }
+}
+
+variable "app_check_enforced" {
+  description = "Whether App Check is enforced: the intake function requires a token (VTCHAT_APP_CHECK=on) and Firestore and Auth refuse requests without one. Only a test environment may switch it off."
+  type        = bool
+  default     = true
+}
+
+variable "session_key_secret_version" {
+  description = "Version of the session-token signing key in Secret Manager the functions use. \"latest\" picks up a rotated key at the next instance start; pin a number to roll out a rotation deliberately."
+  type        = string
+  default     = "latest"
+
+  validation {
+    condition     = var.session_key_secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.session_key_secret_version))
+    error_message = "session_key_secret_version must be \"latest\" or a version number."
+  }
+}
+
+variable "widget_embedding_origins" {
+  description = "HTTPS origins of the regional websites that embed the widget: allowed as frame ancestors of the widget and as domains of the reCAPTCHA key."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.widget_embedding_origins) > 0 && alltrue([for o in var.widget_embedding_origins : can(regex("^https://[a-z0-9.-]+$", o))])
+    error_message = "widget_embedding_origins must be a non-empty list of https://host origins without path or trailing slash."
+  }
+}
+
+variable "console_domain" {
+  description = "Host name the advisor console is served on (a custom domain of its Hosting site, or <site>.web.app). Added to the authorised domains of Firebase Auth."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9.-]+\\.[a-z]{2,}$", var.console_domain))
+    error_message = "console_domain must be a host name such as console.example.nl."
+  }
+}
+
+variable "hosting_public_dirs" {
+  description = "Directories (relative to the repository root) whose built files `firebase deploy` uploads, per Hosting site."
+  type = object({
+    widget  = string
+    console = string
+  })
+  default = {
+    widget  = "web/dist"
+    console = "web/console/dist"
+  }
+}
+
+variable "admin_members" {
+  description = "Named administrators (e.g. \"group:vtchat-admins@example.nl\") who may run `python -m vtchat.admin`, read Firestore and rotate the session key. Nobody else gets data access (docs/privacy.md)."
+  type        = list(string)
+
+  validation {
+    condition     = alltrue([for m in var.admin_members : can(regex("^(user|group):", m))])
+    error_message = "admin_members must be user: or group: principals."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the project's EU log bucket, in days. Logs carry staff account ids, never visitor data (docs/privacy.md)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.log_retention_days >= 1 && var.log_retention_days <= 90
+    error_message = "log_retention_days must be between 1 and 90."
+  }
+}
