@@ -151,7 +151,7 @@ class AdvisorClient:
         self.post("availability", {"status": "online"}).raise_for_status()
 
     def session_id(self, timeout: float = 15.0) -> str:
-        """The chat assigned to this advisor (read with the admin client, as the console's listener)."""
+        """The chat assigned to this advisor (read with the admin client, like the console)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             query = self.svc.store.client.collection("sessions").where(

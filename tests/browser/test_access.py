@@ -29,7 +29,8 @@ def closed_api(tmp_path: Path, emulators: dict[str, str]) -> Iterator[str]:
     schedule["organisations"]["utrecht"] = {"hours": days, "publicHolidays": "open"}
     path = tmp_path / "schedule-utrecht-closed.json"
     path.write_text(json.dumps(schedule))
-    with FunctionsProcess(tmp_path / "functions.log", env={"VTCHAT_SCHEDULE_FILE": str(path)}) as server:
+    env = {"VTCHAT_SCHEDULE_FILE": str(path)}
+    with FunctionsProcess(tmp_path / "functions.log", env=env) as server:
         yield server.api
 
 
@@ -117,7 +118,7 @@ def _tab_to(page: Page, target, limit: int = 60):  # type: ignore[no-untyped-def
     for _ in range(limit):
         locator = target()
         if locator.evaluate("el => el === (el.getRootNode().activeElement)") and (
-            page.evaluate("document.activeElement && document.activeElement.hasAttribute('data-vtchat-host')")
+            page.evaluate("document.activeElement?.hasAttribute('data-vtchat-host') ?? false")
         ):
             return locator
         page.keyboard.press("Tab")
@@ -125,10 +126,15 @@ def _tab_to(page: Page, target, limit: int = 60):  # type: ignore[no-untyped-def
 
 
 def test_phone_320px_and_english(
-    browser: Browser, site: Site, api_url: str, advisor: AdvisorClient, artifacts: Path,
+    browser: Browser,
+    site: Site,
+    api_url: str,
+    advisor: AdvisorClient,
+    artifacts: Path,
     emulators: dict[str, str],
 ) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
+    phone = {"width": 320, "height": 640}
+    context = browser.new_context(viewport=phone, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -142,10 +148,12 @@ def test_phone_320px_and_english(
                            const panel = host.shadowRoot.querySelector('.panel');
                            const r = panel.getBoundingClientRect();
                            const body = host.shadowRoot.querySelector('.body');
-                           return r.left >= 0 && r.right <= 320 && body.scrollWidth <= body.clientWidth; }"""
+                           return r.left >= 0 && r.right <= 320
+                                  && body.scrollWidth <= body.clientWidth; }"""
             )
 
-        expect(page.get_by_role("heading", name="Welkom bij de chat van Veilig Thuis")).to_be_visible()
+        welcome = page.get_by_role("heading", name="Welkom bij de chat van Veilig Thuis")
+        expect(welcome).to_be_visible()
         no_horizontal_scroll()
         w.shot(page, artifacts, "13-phone-rules")
         page.get_by_role("button", name="Switch to English").click()
