@@ -18,8 +18,9 @@ locals {
   recaptcha_frame_sources  = "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/"
 
   content_security_policy = {
-    # The widget talks only to /api on its own origin (JSON and the event
-    # stream) and to App Check; it may be framed by the regional websites.
+    # Documents of the widget site (the demo page). The loader script itself
+    # runs inside the regional websites under their own CSP (docs/deploy.md);
+    # pages of this site may be framed only by those websites.
     widget = join("; ", [
       "default-src 'self'",
       "script-src 'self' ${local.recaptcha_script_sources}",

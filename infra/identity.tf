@@ -95,19 +95,29 @@ resource "google_recaptcha_enterprise_key" "app_check" {
   depends_on = [google_project_service.enabled]
 }
 
+# App Check needs a moment to see a newly created web app.
+resource "time_sleep" "web_apps_known_to_app_check" {
+  create_duration = "30s"
+  triggers        = { for key, app in google_firebase_web_app.app : key => app.app_id }
+}
+
 resource "google_firebase_app_check_recaptcha_enterprise_config" "app" {
+  provider = google-beta
   for_each = google_firebase_web_app.app
 
   project   = var.project_id
   app_id    = each.value.app_id
   site_key  = google_recaptcha_enterprise_key.app_check.name
   token_ttl = "3600s"
+
+  depends_on = [time_sleep.web_apps_known_to_app_check]
 }
 
 # App Check enforcement on what the console reaches directly: Firestore
 # listeners and Firebase Auth. The functions check App Check tokens on intake
 # themselves (VTCHAT_APP_CHECK).
 resource "google_firebase_app_check_service_config" "enforced" {
+  provider = google-beta
   for_each = toset(["firestore.googleapis.com", "identitytoolkit.googleapis.com"])
 
   project          = var.project_id

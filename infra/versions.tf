@@ -17,6 +17,11 @@ terraform {
       source  = "hashicorp/archive"
       version = "= 2.7.1"
     }
+    # A pause while App Check learns about new web apps (identity.tf).
+    time = {
+      source  = "hashicorp/time"
+      version = "= 0.12.1"
+    }
   }
 }
 
