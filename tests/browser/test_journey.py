@@ -12,7 +12,7 @@ from tests.browser.conftest import AdvisorClient, Site
 
 
 def test_whole_journey_both_ways_with_an_advisor(
-    page: Page, site: Site, api_url: str, advisor: AdvisorClient, artifacts: Path
+    page: Page, site: Site, api_url: str, advisor: AdvisorClient, artifacts: Path, postcodes: str
 ) -> None:
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
@@ -48,7 +48,7 @@ def test_whole_journey_both_ways_with_an_advisor(
     w.shot(page, artifacts, "03-intake-errors")
     w.assert_accessible(page, site.base, "intake with errors")
 
-    w.fill_intake(page, nickname="Merel", age="16", region="utrecht")
+    w.fill_intake(page, nickname="Merel", age="16", postcode="3511")
     page.get_by_label("over iemand anders").check()
     w.submit_intake(page)
 
@@ -92,6 +92,7 @@ def test_whole_journey_both_ways_with_an_advisor(
     page.get_by_role("button", name="Chat verkleinen").click()
     back = page.get_by_role("button", name=re.compile("Ga terug naar je gesprek"))
     expect(back).to_be_focused()
+    expect(page.get_by_role("button", name=re.compile("^Snel weg"))).to_be_visible()
     advisor.say(session_id, "Ben je er nog?")
     expect(back).to_contain_text("1 nieuw bericht", timeout=w.TIMEOUT)
     w.shot(page, artifacts, "06-minimised")

@@ -96,6 +96,7 @@ NOTHING_STORED = {
 
 def axe_violations(page: Page, site_base: str) -> list[dict[str, Any]]:
     """Run axe-core (web/node_modules, pinned) in the page; the host page's CSP allows 'self'."""
+    settle(page)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=f"{site_base}/axe.min.js")
     result: dict[str, Any] = page.evaluate(
@@ -114,4 +115,10 @@ def assert_accessible(page: Page, site_base: str, state: str) -> None:
 
 
 def shot(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"))
+    settle(page)
+    page.screenshot(path=str(artifacts / f"{name}.png"), animations="disabled")
+
+
+def settle(page: Page) -> None:
+    """Wait for running animations (the panel's fade-in) so colours are final."""
+    page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")

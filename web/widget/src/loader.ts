@@ -4,8 +4,7 @@
 // sets no cookie and puts everything inside a Shadow DOM.
 import { readConfig, type Config, type Lang, type StatusResponse } from './config'
 import { adoptStyles, h } from './dom'
-import { en } from './i18n/en'
-import { nl, type Strings } from './i18n/nl'
+import type { Strings } from './i18n/nl'
 import launcherCss from './launcher.css?inline'
 
 export interface Launcher {
@@ -15,8 +14,9 @@ export interface Launcher {
   slot: HTMLElement
   config: Config
   lang: Lang
+  /** The current language's texts (always loaded before they are needed). */
   strings(): Strings
-  setLang(lang: Lang): void
+  setLang(lang: Lang): Promise<void>
   status: StatusResponse | null
   refreshStatus(): Promise<StatusResponse | null>
   /** Show the launcher (panel closed): with a running chat it offers to go back. */
@@ -27,7 +27,17 @@ export interface Launcher {
   quickExit: (() => void) | null
 }
 
-export const STRINGS: Record<Lang, Strings> = { nl, en }
+// One chunk per language: the page loads only the texts it shows.
+const LANGUAGES: Record<Lang, () => Promise<Strings>> = {
+  nl: () => import('./i18n/nl').then((m) => m.nl),
+  en: () => import('./i18n/en').then((m) => m.en),
+}
+const loaded: Partial<Record<Lang, Strings>> = {}
+
+async function loadStrings(lang: Lang): Promise<Strings> {
+  loaded[lang] ??= await LANGUAGES[lang]()
+  return loaded[lang]
+}
 
 function boot(): void {
   if (document.querySelector('[data-vtchat-host]')) return // embedded twice
@@ -48,7 +58,7 @@ function boot(): void {
     badge,
   )
   const exitButton = h('button', { type: 'button', class: 'exit', hidden: true })
-  const wrap = h('div', { class: 'wrap', lang: config.lang }, exitButton, button)
+  const wrap = h('div', { class: 'wrap', lang: config.lang, hidden: true }, exitButton, button)
   const slot = h('div', { class: 'slot' })
   root.append(wrap, slot)
 
@@ -62,8 +72,9 @@ function boot(): void {
     slot,
     config,
     lang: config.lang,
-    strings: () => STRINGS[launcher.lang],
-    setLang(lang) {
+    strings: () => loaded[launcher.lang]!,
+    async setLang(lang) {
+      await loadStrings(lang)
       launcher.lang = lang
       wrap.lang = lang
       render()
@@ -107,7 +118,8 @@ function boot(): void {
   }
 
   function render(): void {
-    const s = launcher.strings()
+    const s = loaded[launcher.lang]
+    if (!s) return
     const open = isOpen()
     title.textContent = session ? s.launcherBack : s.launcherTitle
     statusLine.textContent = session
@@ -142,9 +154,16 @@ function boot(): void {
   button.addEventListener('click', () => void openChat())
   exitButton.addEventListener('click', () => launcher.quickExit?.())
 
-  render()
   document.body.appendChild(host)
+  void loadStrings(config.lang).then(() => {
+    if (!launcher.slot.firstChild) wrap.hidden = false
+    render()
+  })
   void launcher.refreshStatus()
+  // Keep "open"/"closed" honest on a page left open; the answer is cacheable for 5 s.
+  setInterval(() => {
+    if (!wrap.hidden && !session && document.visibilityState === 'visible') void launcher.refreshStatus()
+  }, 60_000)
 }
 
 function start(): void {

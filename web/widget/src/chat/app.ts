@@ -163,9 +163,9 @@ export function mount(launcher: Launcher): { open(): void } {
   }
 
   minimiseButton.addEventListener('click', minimise)
-  langButton.addEventListener('click', () => {
+  langButton.addEventListener('click', async () => {
     const saved = saveForm()
-    launcher.setLang(launcher.lang === 'nl' ? 'en' : 'nl')
+    await launcher.setLang(launcher.lang === 'nl' ? 'en' : 'nl')
     s = launcher.strings()
     renderFrame()
     renderView(view, { keepFocus: true })
