@@ -437,8 +437,30 @@ def offers_tap() -> Iterator[list[tuple[str, str]]]:
         subscriber.delete_subscription(subscription=tap)
 
 
+_SCANS: list[Scan] = []
+
+
 @pytest.fixture
 def scan(
+    request: pytest.FixtureRequest,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> Scan:
+    """The chats run once per module; every test checks the same captured scan."""
+    if not _SCANS:
+        _SCANS.append(
+            _run_scan(
+                request.getfixturevalue("functions"),
+                request.getfixturevalue("svc"),
+                request.getfixturevalue("postcodes"),
+                capfd,
+                caplog,
+            )
+        )
+    return _SCANS[0]
+
+
+def _run_scan(
     functions: Functions,
     svc: Services,
     postcodes: str,
