@@ -39,7 +39,7 @@ typecheck: $(PY_STAMP)
 	$(VPY) -m mypy
 
 # Every suite, inside one emulator stack (reused when one is already running).
-test: deps lint typecheck
+test: deps lint typecheck infra-check
 	$(ALWAYS_OPEN) $(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python
 
 test-rules: tests/js/node_modules/.package-lock.json
@@ -61,3 +61,6 @@ bench: deps
 
 clean:
 	rm -rf $(VENV) emulators/node_modules tests/js/node_modules .mypy_cache .ruff_cache .pytest_cache
+
+# Offline checks of the Terraform in infra/ (format, configuration, checkov).
+include infra/infra.mk
