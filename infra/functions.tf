@@ -48,6 +48,8 @@ locals {
       GOOGLE_CLOUD_PROJECT      = var.project_id
       VTCHAT_APP_CHECK          = var.app_check_enforced ? "on" : "off"
       VTCHAT_STREAM_MAX_MINUTES = tostring(var.stream_max_minutes)
+      # The topics' storage policy is enforced in transit: publish in-region.
+      VTCHAT_PUBSUB_ENDPOINT = "${var.region}-pubsub.googleapis.com:443"
     },
     { for name, value in var.limits : "VTCHAT_${upper(name)}" => tostring(value) if value != null },
   )

@@ -56,7 +56,8 @@ class Services:
 
     @functools.cached_property
     def publisher(self) -> PublisherClient:
-        return PublisherClient()
+        endpoint = self.settings.pubsub_endpoint
+        return PublisherClient(client_options={"api_endpoint": endpoint} if endpoint else None)
 
     @functools.cached_property
     def status_board(self) -> StatusBoard:

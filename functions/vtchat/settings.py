@@ -77,6 +77,9 @@ class Settings(BaseModel):
     resume_failures_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 30
     # App Check on intake: on in production, off on the emulators.
     app_check: bool = True
+    # Pub/Sub's regional endpoint: required when the topics' storage policy is
+    # enforced in transit (infra/pubsub.tf); None for the global one.
+    pubsub_endpoint: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
     def _presence_in_order(self) -> Settings:
@@ -135,6 +138,8 @@ def load_settings() -> Settings:
     if app_check not in _SWITCHES:
         raise ValueError(f"VTCHAT_APP_CHECK must be 'on' or 'off', not {app_check!r}")
     overrides["app_check"] = _SWITCHES[app_check]
+    if pubsub_endpoint := os.environ.get("VTCHAT_PUBSUB_ENDPOINT"):
+        overrides["pubsub_endpoint"] = pubsub_endpoint
     if schedule_file := os.environ.get("VTCHAT_SCHEDULE_FILE"):
         overrides["schedule_file"] = Path(schedule_file)
     return Settings.model_validate(
