@@ -159,3 +159,39 @@ def test_html_is_shown_as_text_on_both_sides_and_a_lost_reply_is_not_doubled(
     assert log.locator("img, b, i, script").count() == 0
     assert page.evaluate("window.__xss") is None
     w.shot(page, artifacts, "11-html-as-text")
+
+
+def test_offline_for_a_while_loses_nothing_and_doubles_nothing(
+    page: Page, site: Site, api_url: str, advisor: AdvisorClient, artifacts: Path
+) -> None:
+    _start_chat(page, site, api_url)
+    advisor.online()
+    session_id = advisor.session_id()
+    log = page.get_by_role("log")
+    advisor.say(session_id, "Eerste bericht.")
+    expect(log).to_contain_text("Eerste bericht.")
+
+    page.context.set_offline(True)
+    w.send(page, "Getypt zonder verbinding.")
+    own = log.locator(".msg.own")
+    expect(own.locator(".state")).to_have_text("wordt verstuurd")
+    expect(page.get_by_text("Er is geen verbinding. We proberen het opnieuw.")).to_be_visible(
+        timeout=w.TIMEOUT
+    )
+    advisor.say(session_id, "Gemist tijdens de storing.")
+    w.shot(page, artifacts, "16-offline")
+    page.context.set_offline(False)
+
+    expect(own.locator(".state")).to_have_text("verstuurd", timeout=20_000)
+    expect(log).to_contain_text("Gemist tijdens de storing.", timeout=20_000)
+    expect(page.get_by_text("Er is geen verbinding.")).to_be_hidden(timeout=w.TIMEOUT)
+    assert log.locator(".msg .text").all_inner_texts() == [
+        "Eerste bericht.",
+        "Gemist tijdens de storing.",
+        "Getypt zonder verbinding.",
+    ] or log.locator(".msg .text").all_inner_texts() == [
+        "Eerste bericht.",
+        "Getypt zonder verbinding.",
+        "Gemist tijdens de storing.",
+    ]
+    assert advisor.texts(session_id).count(("visitor", "Getypt zonder verbinding.")) == 1

@@ -51,8 +51,19 @@ interface ClosedInfo {
 const ESCAPE_WINDOW_MS = 1500
 const MAX_BACKOFF_MS = 15_000
 
+let wakeSleepers: (() => void)[] = []
+
+/** A pause that ends early when the connection comes back. */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      wakeSleepers = wakeSleepers.filter((w) => w !== done)
+      resolve()
+    }
+    wakeSleepers.push(done)
+  })
 }
 
 export function mount(launcher: Launcher): { open(): void } {
@@ -133,6 +144,19 @@ export function mount(launcher: Launcher): { open(): void } {
     },
     true,
   )
+
+  function setOffline(value: boolean): void {
+    offline = value
+    connection.textContent = offline ? s.networkError : ''
+  }
+  window.addEventListener('offline', () => {
+    if (session && session.state !== 'ended') setOffline(true)
+  })
+  window.addEventListener('online', () => {
+    setOffline(false)
+    for (const wake of [...wakeSleepers]) wake()
+    if (session && session.state !== 'ended') session.stream.reconnect()
+  })
 
   // --- open, minimise, language ------------------------------------------------
   function open(): void {
@@ -699,9 +723,7 @@ export function mount(launcher: Launcher): { open(): void } {
           if (session === current) handleEvent(current, event)
         },
         onConnection: (connected) => {
-          if (session !== current) return
-          offline = !connected
-          connection.textContent = offline ? s.networkError : ''
+          if (session === current) setOffline(!connected)
         },
         onGone: () => {
           if (session === current && current.state !== 'ended') end(current, current.endedBy ?? 'system')
@@ -893,6 +915,7 @@ export function mount(launcher: Launcher): { open(): void } {
             }
             if (accepted.createdAt) entry.at = new Date(accepted.createdAt)
             entry.status = 'sent'
+            if (offline && navigator.onLine) setOffline(false)
             current.entries.sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity) || a.order - b.order)
             if (current.rateLimited) {
               current.rateLimited = false
@@ -908,6 +931,7 @@ export function mount(launcher: Launcher): { open(): void } {
               continue
             }
             if (error.transient || error.code === 'contention') {
+              if (error.status === 0) setOffline(true)
               await sleep(Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt++))
               continue
             }

@@ -23,6 +23,7 @@ export class EventStream {
   private stopped = false
   private retryMs = 2_000
   private failures = 0
+  private skipWait = false
   lastEventId: number | null = null
 
   constructor(
@@ -41,6 +42,13 @@ export class EventStream {
     this.controller = null
   }
 
+  /** Drop the current connection and open a new one now (e.g. back online). */
+  reconnect(): void {
+    if (this.stopped) return
+    this.skipWait = true
+    this.controller?.abort()
+  }
+
   /** After `ended`: no reconnect. */
   finish(): void {
     this.stop()
@@ -56,7 +64,8 @@ export class EventStream {
         return
       }
       const wait = status === 200 ? this.retryMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** this.failures)
-      await new Promise((resolve) => setTimeout(resolve, wait))
+      if (this.skipWait) this.skipWait = false
+      else await new Promise((resolve) => setTimeout(resolve, wait))
     }
   }
 
@@ -75,6 +84,7 @@ export class EventStream {
         signal: this.controller.signal,
       })
     } catch {
+      if (this.skipWait || this.stopped) return 0
       this.failures += 1
       this.handlers.onConnection(false)
       return 0
@@ -106,7 +116,7 @@ export class EventStream {
         }
       }
     } catch {
-      if (this.stopped) return 200
+      if (this.stopped || this.skipWait) return 200
       this.failures += 1
       this.handlers.onConnection(false)
       return 0
