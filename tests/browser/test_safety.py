@@ -195,3 +195,42 @@ def test_offline_for_a_while_loses_nothing_and_doubles_nothing(
         "Gemist tijdens de storing.",
     ]
     assert advisor.texts(session_id).count(("visitor", "Getypt zonder verbinding.")) == 1
+
+
+def test_a_lost_advisor_is_replaced_and_the_conversation_stays(
+    page: Page, site: Site, api_url: str, advisor: AdvisorClient, artifacts: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support import create_staff
+    from vtchat import housekeeping, presence
+    from vtchat.models import Staff
+
+    _start_chat(page, site, api_url)
+    advisor.online()
+    session_id = advisor.session_id()
+    advisor.say(session_id, "Ik ben Anna. Vertel maar.")
+    log = page.get_by_role("log")
+    expect(log).to_contain_text("Ik ben Anna.")
+
+    # Anna's console goes silent; Bram, still heard from, takes over at the next tick.
+    svc = advisor.svc
+    bram_login = create_staff(org="utrecht", name="Bram")
+    bram = AdvisorClient(api_url, bram_login, svc)
+    bram.online()
+    later = datetime.now(UTC) + svc.settings.advisor_grace + timedelta(seconds=1)
+    presence.visitor_seen(svc, session_id=session_id, now=later)
+    who = Staff(uid=bram_login.uid, role="advisor", org="utrecht", display_name="Bram")
+    presence.advisor_heartbeat(svc, staff=who, now=later)
+    housekeeping.tick(svc, now=later)
+
+    expect(log).to_contain_text("De verbinding met Anna is verbroken.", timeout=w.TIMEOUT)
+    expect(page.get_by_text("Je praat met Bram, Veilig Thuis Utrecht")).to_be_visible(
+        timeout=w.TIMEOUT
+    )
+    expect(log).to_contain_text("Ik ben Anna. Vertel maar.")
+    bram.say(session_id, "Hoi, ik ben Bram. Ik heb meegelezen.")
+    expect(log).to_contain_text("ik ben Bram.", timeout=w.TIMEOUT)
+    w.send(page, "Fijn.")
+    bram.wait_for_text(session_id, "Fijn.")
+    w.shot(page, artifacts, "17-advisor-replaced")
