@@ -110,6 +110,30 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture
+def emulators(stack: dict[str, str]) -> dict[str, str]:
+    """Empty Firestore and Auth, as the suite's own fixture, retried while a lock is held.
+
+    The previous test's browser closed its event streams a moment ago; the
+    functions record those drops in transactions that can still hold a lock
+    when the reset's DELETE arrives (409 "Transaction lock timeout").
+    """
+    from emulators.stack import reset_auth, reset_firestore
+
+    from tests.support import PROJECT
+
+    for attempt in range(10):
+        try:
+            reset_firestore(stack["FIRESTORE_EMULATOR_HOST"], PROJECT)
+            break
+        except RuntimeError as error:
+            if "409" not in str(error) or attempt == 9:
+                raise
+            time.sleep(0.5)
+    reset_auth(stack["FIREBASE_AUTH_EMULATOR_HOST"], PROJECT)
+    return stack
+
+
 @pytest.fixture(scope="session")
 def api_url() -> str:
     return os.environ["VTCHAT_API_URL"].rstrip("/")
