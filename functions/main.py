@@ -12,12 +12,24 @@ from datetime import timedelta
 import functions_framework
 from flask import Request, Response
 
-from vtchat import assignment, fallback, housekeeping, lifecycle, presence, relay, topics
+from vtchat import (
+    assignment,
+    fallback,
+    housekeeping,
+    lifecycle,
+    presence,
+    registration,
+    relay,
+    topics,
+    urgency,
+)
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
 from vtchat import openapi as openapi_document
 from vtchat import resume as chat_resume
 from vtchat import stream as streams
+from vtchat import texts as standard_texts
+from vtchat import transfer as chat_transfer
 from vtchat.access import require_own_session
 from vtchat.errors import BadRequest
 from vtchat.http import (
@@ -39,8 +51,11 @@ from vtchat.models import (
     IntakeRequest,
     MessageRequest,
     PushEnvelope,
+    RegistrationRequest,
     ResumeRequest,
     SessionRequest,
+    TransferRequest,
+    UrgentRequest,
 )
 from vtchat.regions import public_directory
 from vtchat.services import services
@@ -137,6 +152,47 @@ def end(request: Request) -> Response:
     return reply(
         lifecycle.end_chat(svc, session_id=body.session_id, ended_by="advisor", staff=staff)
     )
+
+
+@functions_framework.http
+@endpoint("POST")
+def transfer(request: Request) -> Response:
+    """Hand an active chat to a colleague or another organisation (or take it over)."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, TransferRequest)
+    return reply(chat_transfer.transfer(svc, staff=staff, request=body))
+
+
+@functions_framework.http
+@endpoint("POST")
+def urgent(request: Request) -> Response:
+    """The danger flag on a chat; the supervisor's console shows it at once."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, UrgentRequest)
+    return reply(urgency.set_urgent(svc, staff=staff, request=body))
+
+
+@functions_framework.http
+@endpoint("POST")
+def register(request: Request) -> Response:
+    """The anonymous advice registration of an ended chat (saving again updates it)."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    body = read_json(request, RegistrationRequest)
+    saved = registration.save(svc, staff=staff, request=body)
+    return reply(saved, status=200 if saved.updated else 201)
+
+
+@functions_framework.http
+@endpoint("GET")
+def texts(request: Request) -> Response:
+    """The standard texts for the caller's organisation, placeholders unfilled."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    known = {org.id for org in svc.directory}
+    return reply(standard_texts.texts_for(staff, known_orgs=known))
 
 
 @functions_framework.http

@@ -32,6 +32,10 @@ locals {
     availability = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
     accept       = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
     end          = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
+    transfer     = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 5, publishes_offers = false }
+    urgent       = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
+    register     = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
+    texts        = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }
     status       = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
     regions      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 5, publishes_offers = false }
     openapi      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }

@@ -19,7 +19,8 @@ def require_own_session(claim: SessionClaim, session_id: str) -> None:
 def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
     if session.advisor_uid == staff.uid:
         return True
-    return staff.role == "supervisor" and session.org == staff.org
+    # A supervisor of the queue's organisation, or of the one whose advisor helps.
+    return staff.role == "supervisor" and staff.org in (session.org, session.advisor_org)
 
 
 def require_staff_on_session(staff: Staff, session: SessionDoc) -> None:

@@ -90,7 +90,9 @@ def _assign(
         fallback=True if helps_elsewhere else None,
         region_name=svc.directory.get(session.region).short_name if helps_elsewhere else None,
     )
-    handover = advisor.org != session.org
+    # Whose chat it was: the queue's organisation, or the one that transferred it.
+    queued_org = session.transferred_from or session.org
+    handover = advisor.org != queued_org
     store.update(
         transaction,
         store.session(session_id),
@@ -110,7 +112,7 @@ def _assign(
         # Only fall-back is settled between organisations; a rota is mutual.
         record = HandoverDoc(
             region=session.region,
-            queued_org=session.org,
+            queued_org=queued_org,
             answering_org=advisor.org,
             at=_quarter_hour(now),
             month=f"{now:%Y-%m}",

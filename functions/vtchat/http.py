@@ -61,6 +61,8 @@ _CUSTOM_ERRORS = {
     "message_id",
     "postcode_or_region",
     "resume_code",
+    "transfer_target",
+    "distinct",
 }
 _PATTERN_MESSAGES = {
     "postcode": "Vul alleen de 4 cijfers van je postcode in, bijvoorbeeld 3511.",

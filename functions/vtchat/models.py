@@ -28,7 +28,7 @@ from pydantic_core import PydanticCustomError
 Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
-SystemEvent = Literal["queued", "assigned", "ended", "after_hours", "advisor_lost"]
+SystemEvent = Literal["queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred"]
 Role = Literal["advisor", "supervisor"]
 # Paused: keeps their chats and their heartbeat, takes no new chats.
 AdvisorStatus = Literal["online", "paused", "offline"]
@@ -72,6 +72,12 @@ def _check_text(value: str) -> str:
         raise PydanticCustomError(
             "text_chars", "Het bericht bevat tekens die niet zijn toegestaan."
         )
+    return value
+
+
+def _check_note(value: str) -> str:
+    if _has_forbidden_chars(value, allow_newlines=True):
+        raise PydanticCustomError("text_chars", "De notitie bevat tekens die niet zijn toegestaan.")
     return value
 
 
@@ -192,6 +198,90 @@ class AvailabilityRequest(_Request):
     capacity: Annotated[int, Field(ge=1, le=5, strict=True)] | None = None
 
 
+class TransferRequest(_Request):
+    """Hand an active chat to a colleague (`toAdvisor`) or to another organisation (`toOrg`).
+
+    A supervisor taking a chat over names themself as `toAdvisor`.
+    """
+
+    session_id: SessionId
+    to_advisor: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    to_org: OrgId | None = None
+    # For the colleague only, never shown to the visitor.
+    note: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_note)
+    ] = ""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TransferRequest:
+        if (self.to_advisor is None) == (self.to_org is None):
+            raise PydanticCustomError(
+                "transfer_target", "Kies een collega of een organisatie, niet allebei."
+            )
+        return self
+
+
+class UrgentRequest(_Request):
+    """The advisor's one-click danger flag; it alerts the supervisor."""
+
+    session_id: SessionId
+    urgent: Annotated[bool, Field(strict=True)]
+
+
+# The anonymous registration: fixed choices only, no free text, so nothing in
+# it can identify the visitor or repeat what they wrote.
+Contact = Literal["victim", "bystander", "perpetrator", "professional", "other"]
+Topic = Literal[
+    "partner_violence",
+    "psychological_pressure",
+    "child_abuse",
+    "child_contact_arrangement",
+    "elder_abuse",
+    "sexual_violence",
+    "honour_related_violence",
+    "stalking",
+    "other",
+]
+Advice = Literal[
+    "information",
+    "safety_plan",
+    "talk_to_someone_close",
+    "call_veilig_thuis",
+    "official_report_by_phone",
+    "call_police_112",
+    "other",
+]
+Referral = Literal[
+    "none",
+    "wijkteam",
+    "huisarts",
+    "slachtofferhulp",
+    "kindertelefoon",
+    "police",
+    "veilig_thuis_phone",
+    "local_organisation",
+    "other",
+]
+Outcome = Literal["advice_given", "referred", "report_advised", "visitor_left", "no_question"]
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise PydanticCustomError("distinct", "Kies elke mogelijkheid maar één keer.")
+    return sorted(values)
+
+
+class RegistrationRequest(_Request):
+    session_id: SessionId
+    contact: Contact
+    topics: Annotated[list[Topic], Field(min_length=1, max_length=9), AfterValidator(_distinct)]
+    advice: Annotated[list[Advice], Field(min_length=1, max_length=7), AfterValidator(_distinct)]
+    referrals: Annotated[
+        list[Referral], Field(min_length=1, max_length=9), AfterValidator(_distinct)
+    ]
+    outcome: Outcome
+
+
 # --- responses ----------------------------------------------------------------
 
 
@@ -211,6 +301,11 @@ class IntakeResponse(_Model):
 
 class ResumeResponse(IntakeResponse):
     state: SessionState
+
+
+class RegistrationSaved(_Model):
+    registration_id: str
+    updated: bool
 
 
 class MessageAccepted(_Model):
@@ -286,6 +381,12 @@ class SessionDoc(_Model):
     urgent_reason: Literal["in_danger", "advisor"] | None = None
     # Keyed hash of the resume code (never the code itself).
     resume_key: str | None = None
+    # Transfers: the organisation whose chat it was, and the note for the colleague.
+    transferred_from: str | None = None
+    transfer_note: str | None = None
+    transfer_note_by: str | None = None
+    # The anonymous registration made for this chat (one per chat, editable).
+    registration_id: str | None = None
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
     # Presence of the visitor, for the advisor; `visitorSeenAt` is cleared
@@ -344,6 +445,32 @@ class HandoverDoc(_Model):
     waited_seconds: int
 
 
+class RegistrationDoc(_Model):
+    """`registrations/{id}`: the anonymous advice registration, kept without TTL.
+
+    Nothing from the conversation: fixed choices, bands and rounded times, and
+    an id that is not the session's.
+    """
+
+    region: str
+    answering_org: str
+    queued_org: str
+    month: str
+    started: datetime
+    waited_minutes: int
+    duration_minutes: int
+    age_band: str
+    gender: Gender
+    urgent: bool
+    via_fallback: bool
+    contact: Contact
+    topics: list[Topic]
+    advice: list[Advice]
+    referrals: list[Referral]
+    outcome: Outcome
+    saved_at: datetime
+
+
 class AdvisorDoc(_Model):
     org: str
     role: Role
@@ -367,7 +494,9 @@ class VisitorEvent(_Model):
     """One timeline entry as the visitor may see it: no uids, no e-mail."""
 
     seq: int
-    type: Literal["message", "queued", "assigned", "ended", "after_hours", "advisor_lost"]
+    type: Literal[
+        "message", "queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred"
+    ]
     sender: Sender
     text: str | None = None
     advisor_name: str | None = None

@@ -37,15 +37,20 @@ from vtchat.models import (
     PushEnvelope,
     QueueUpdate,
     RegionsResponse,
+    RegistrationRequest,
+    RegistrationSaved,
     ResumeRequest,
     ResumeResponse,
     SessionRequest,
     SessionStateResponse,
     StatusResponse,
+    TransferRequest,
+    UrgentRequest,
     VisitorEvent,
 )
 from vtchat.settings import Settings
 from vtchat.stream import RETRY_MS
+from vtchat.texts import StandardTextsResponse
 from vtchat.topics import TICK_SUBSCRIPTION, offer_subscription
 
 OPENAPI_VERSION = "3.1.0"
@@ -165,6 +170,13 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
         errors.Conflict.status, "the message id was used for another text or chat"
     ),
     "chat_not_active": ErrorCode(errors.Conflict.status, "the chat is not active (yet)"),
+    "chat_not_ended": ErrorCode(errors.Conflict.status, "register a chat after it has ended"),
+    "same_advisor": ErrorCode(errors.Conflict.status, "the chat is this colleague's already"),
+    "same_org": ErrorCode(errors.Conflict.status, "the chat is this organisation's already"),
+    "not_supervisor": ErrorCode(errors.Forbidden.status, "only a supervisor takes a chat over"),
+    "not_a_colleague": ErrorCode(
+        errors.Forbidden.status, "a colleague must be of the chat's organisation"
+    ),
     "chat_ended": ErrorCode(errors.Conflict.status, "the chat has ended"),
     "chat_too_long": ErrorCode(
         errors.Conflict.status, "the chat reached its maximum number of messages"
@@ -404,6 +416,68 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         internal=True,
         description="Pushed from the tick topic, which Cloud Scheduler publishes to every "
         "minute: expiry, re-offers and after-hours notices.",
+    ),
+    Endpoint(
+        "transfer",
+        "POST",
+        "staff",
+        "Hand an active chat to a colleague or another organisation",
+        TransferRequest,
+        SessionStateResponse,
+        errors=(
+            "not_found",
+            "not_your_chat",
+            "chat_not_active",
+            "same_advisor",
+            "same_org",
+            "advisor_offline",
+            "at_capacity",
+            "not_supervisor",
+            "not_a_colleague",
+            "region_unknown",
+        ),
+        example={**_SESSION_EXAMPLE, "toOrg": "flevoland", "note": "Vraagt naar hulp in Almere."},
+        description="To a colleague (`toAdvisor`: their uid; a supervisor names themself to "
+        "take the chat over) or to another organisation (`toOrg`: the chat waits at the front "
+        "of its queue). The visitor is told who continues; the note is for staff only.",
+    ),
+    Endpoint(
+        "urgent",
+        "POST",
+        "staff",
+        "Set or clear the danger flag of a chat",
+        UrgentRequest,
+        SessionStateResponse,
+        errors=("not_found", "not_your_chat", "chat_ended"),
+        example={**_SESSION_EXAMPLE, "urgent": True},
+    ),
+    Endpoint(
+        "register",
+        "POST",
+        "staff",
+        "The anonymous advice registration of an ended chat",
+        RegistrationRequest,
+        RegistrationSaved,
+        status=201,
+        also={200: "saved before: the same record was updated"},
+        errors=("not_found", "not_your_chat", "chat_not_ended"),
+        example={
+            **_SESSION_EXAMPLE,
+            "contact": "bystander",
+            "topics": ["partner_violence"],
+            "advice": ["call_veilig_thuis"],
+            "referrals": ["wijkteam"],
+            "outcome": "advice_given",
+        },
+    ),
+    Endpoint(
+        "texts",
+        "GET",
+        "staff",
+        "The standard texts of the caller's organisation",
+        response=StandardTextsResponse,
+        description="Placeholders ({regio}, {organisatie}, {lokale_hulp}, {telefoon}) are "
+        "filled in by the console for the chat at hand.",
     ),
     Endpoint(
         "openapi",

@@ -32,6 +32,7 @@ ADVISORS = "advisors"
 POSTCODES = "postcodes"
 QUEUES = "queues"
 HANDOVERS = "handovers"
+REGISTRATIONS = "registrations"
 # Collection groups whose documents carry `expireAt` and are deleted by TTL.
 # Queues (opaque tickets), handovers (anonymous settlement records) and the
 # postcode table are kept.
@@ -118,6 +119,10 @@ class Store:
 
     def queue(self, org: str) -> DocumentReference:
         ref: DocumentReference = self.client.collection(QUEUES).document(org)
+        return ref
+
+    def registration(self, registration_id: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(REGISTRATIONS).document(registration_id)
         return ref
 
     def handovers(self) -> CollectionReference:

@@ -85,11 +85,13 @@ REGIONS = ["utrecht", "amsterdam-amstelland", "zeeland"]
 
 @dataclass(frozen=True)
 class World:
-    """What a fuzzed request may refer to: a live chat, an ended chat, an advisor online."""
+    """What a fuzzed request may refer to: a live chat, an ended chat, an advisor online,
+    and a chat that advisor served and ended (for the registration)."""
 
     chat: dict[str, Any]
     ended: dict[str, Any]
     staff: StaffLogin
+    served: dict[str, Any]
     session_key: bytes
 
     def token(self, kind: str, *, stream: bool) -> str | None:
@@ -146,7 +148,10 @@ def world(request: pytest.FixtureRequest, functions: Functions, svc: Any) -> Wor
     staff = create_staff(org="utrecht")
     online = functions.post("availability", {"status": "online"}, token=staff.id_token)
     assert online.status_code == 200, online.get_json()
-    return World(chat=chat, ended=ended, staff=staff, session_key=svc.session_key)
+    served = functions.intake()
+    finished = functions.post("end", {"sessionId": served["sessionId"]}, token=staff.id_token)
+    assert finished.status_code == 200, finished.get_json()
+    return World(chat=chat, ended=ended, staff=staff, served=served, session_key=svc.session_key)
 
 
 def _aim_at_real_things(
@@ -238,7 +243,8 @@ def _send_the_documented_example(
         if endpoint.example is not None:
             body = json.loads(json.dumps(endpoint.example))
             if "sessionId" in body:
-                body["sessionId"] = world.chat["sessionId"]
+                chat = world.served if endpoint.name == "register" else world.chat
+                body["sessionId"] = chat["sessionId"]
             if "messageId" in body:
                 body["messageId"] = str(uuid.uuid4())
             if "resumeCode" in body:

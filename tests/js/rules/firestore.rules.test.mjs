@@ -155,14 +155,15 @@ const GET_ALLOWED = {
   'sessions/waitB': ['advB1', 'supB'],
   'sessions/activeB': ['advB1', 'supB'],
   'sessions/endedB': ['advB1', 'supB'],
-  'sessions/overflowB': ['advA1', 'supB'],
+  // Utrecht's supervisor sees what Utrecht's advisors answer for Amsterdam.
+  'sessions/overflowB': ['advA1', 'supA', 'supB'],
   'sessions/waitA/messages/sys-1': ['supA'],
   'sessions/activeA/messages/sys-1': ['advA1', 'supA'],
   'sessions/endedA/messages/sys-1': ['advA1', 'supA'],
   'sessions/waitB/messages/sys-1': ['supB'],
   'sessions/activeB/messages/sys-1': ['advB1', 'supB'],
   'sessions/endedB/messages/sys-1': ['advB1', 'supB'],
-  'sessions/overflowB/messages/sys-1': ['advA1', 'supB'],
+  'sessions/overflowB/messages/sys-1': ['advA1', 'supA', 'supB'],
   'sessions/offeredB': ['advA1', 'advA2', 'supA', 'advB1', 'supB'],
   'sessions/offeredB/messages/sys-1': ['supB'],
   'sessions/takenOfferB': ['advB1', 'supB'],
@@ -216,6 +217,18 @@ const QUERIES = [
     allowed: [],
   },
   {
+    name: 'answered by utrecht advisors (advisorOrg == utrecht)',
+    q: (db) => query(collection(db, 'sessions'), where('advisorOrg', '==', UTRECHT)),
+    allowed: ['supA'],
+    returns: ['activeA', 'endedA', 'overflowB'],
+  },
+  {
+    name: 'urgent chats of utrecht (org, urgent)',
+    q: (db) => query(collection(db, 'sessions'), where('org', '==', UTRECHT), where('urgent', '==', true)),
+    allowed: ['supA'],
+    returns: [],
+  },
+  {
     name: 'my chats of advA1 (advisorUid == advA1)',
     q: (db) => query(collection(db, 'sessions'), where('advisorUid', '==', 'advA1')),
     allowed: ['advA1'],
@@ -260,7 +273,7 @@ const QUERIES = [
   {
     name: 'timeline of overflowB',
     q: (db) => query(collection(db, 'sessions/overflowB/messages'), orderBy('seq')),
-    allowed: ['advA1', 'supB'],
+    allowed: ['advA1', 'supA', 'supB'],
     returns: ['sys-1', 'sys-2'],
   },
   {

@@ -1,0 +1,164 @@
+"""Handing an active chat to a colleague or to another organisation.
+
+Nothing of the conversation moves: the timeline stays where it is and the
+rules let whoever holds the chat read all of it. The visitor is told who
+continues (`transferred`); the note is for the colleague only and lives on the
+session, never in the visitor's timeline. A supervisor takes a chat over by
+transferring it to themself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.cloud.firestore_v1.document import DocumentReference
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat import assignment, queueing
+from vtchat.access import require_staff_on_session
+from vtchat.errors import Conflict, Forbidden, NotFound
+from vtchat.logs import log
+from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff, TransferRequest
+from vtchat.services import Services
+from vtchat.store import Snapshot, Store, from_snapshot
+from vtchat.timeline import TimelineWriter
+
+
+def transfer(
+    svc: Services, *, staff: Staff, request: TransferRequest, now: datetime | None = None
+) -> SessionStateResponse:
+    now = now or datetime.now(UTC)
+    if request.to_org is not None:
+        svc.directory.get(request.to_org)  # an unknown organisation is refused here
+    store = svc.store
+    session_ref = store.session(request.session_id)
+
+    def body(transaction: Transaction) -> tuple[SessionDoc, str]:
+        snapshot = store.get(session_ref, transaction=transaction)
+        if not snapshot.exists:
+            raise NotFound()
+        session = from_snapshot(SessionDoc, snapshot)
+        require_staff_on_session(staff, session)
+        if session.state != "active" or session.advisor_uid is None:
+            raise Conflict(
+                "Alleen een lopend gesprek kan worden overgedragen.", code="chat_not_active"
+            )
+        current_ref = store.advisor(session.advisor_uid)
+        current_snap = store.get(current_ref, transaction=transaction)
+        if request.to_advisor is not None:
+            if request.to_advisor == session.advisor_uid:
+                raise Conflict("Dit gesprek is al van deze collega.", code="same_advisor")
+            target_ref = store.advisor(request.to_advisor)
+            target_snap = store.get(target_ref, transaction=transaction)
+            target = from_snapshot(AdvisorDoc, target_snap) if target_snap.exists else None
+            _check_colleague(staff, session, target, taking_over=request.to_advisor == staff.uid)
+            assert target is not None
+            _release(store, transaction, current_ref, current_snap)
+            timeline = _timeline(svc, transaction, request.session_id, session)
+            timeline.system(
+                "transferred", advisor_name=target.display_name, org_name=target.org_name
+            )
+            store.update(
+                transaction,
+                session_ref,
+                {
+                    "advisorUid": request.to_advisor,
+                    "advisorName": target.display_name,
+                    "advisorOrg": target.org,
+                    "advisorOrgName": target.org_name,
+                    **_note(request, staff),
+                    "seq": timeline.seq,
+                },
+            )
+            store.update(
+                transaction,
+                target_ref,
+                {"activeCount": target.active_count + 1, "lastAssignedAt": now},
+            )
+            return session, target.org
+        assert request.to_org is not None
+        if request.to_org == (session.advisor_org or session.org):
+            raise Conflict("Kies een andere organisatie.", code="same_org")
+        org = svc.directory.get(request.to_org)
+        _release(store, transaction, current_ref, current_snap)
+        timeline = _timeline(svc, transaction, request.session_id, session)
+        timeline.system("transferred", org_name=org.name)
+        ticket = session.ticket or queueing.new_ticket(session.queued_at, urgent=session.urgent)
+        store.update(
+            transaction,
+            session_ref,
+            {
+                "state": "waiting",
+                "org": org.id,
+                "transferredFrom": session.transferred_from or session.org,
+                "advisorUid": None,
+                "advisorName": None,
+                "advisorOrg": None,
+                "advisorOrgName": None,
+                "offeredTo": [],
+                "ticket": ticket,
+                **_note(request, staff),
+                "seq": timeline.seq,
+            },
+        )
+        # At the front of the other organisation's line: the visitor has waited already.
+        queueing.join(store, transaction, org=org.id, ticket=ticket)
+        return session, org.id
+
+    session, org = store.run_transaction(body)
+    log(
+        "INFO",
+        "chat_transferred",
+        sessionId=request.session_id,
+        advisorUid=staff.uid,
+        toOrg=org,
+        colleague=request.to_advisor is not None,
+    )
+    if request.to_org is not None:
+        assignment.dispatch_quietly(svc, org=org)
+    # The freed slot may take a waiting chat.
+    assignment.dispatch_quietly(svc, org=session.advisor_org or session.org)
+    state = "active" if request.to_advisor is not None else "waiting"
+    return SessionStateResponse(session_id=request.session_id, state=state)
+
+
+def _check_colleague(
+    staff: Staff, session: SessionDoc, target: AdvisorDoc | None, *, taking_over: bool
+) -> None:
+    if target is None or target.status != "online":
+        raise Conflict("Deze collega is niet online.", code="advisor_offline")
+    if taking_over:
+        if staff.role != "supervisor":
+            raise Forbidden(
+                "Alleen een leidinggevende kan een gesprek overnemen.", code="not_supervisor"
+            )
+        return
+    if target.org != (session.advisor_org or session.org):
+        raise Forbidden(
+            "Draag over aan een collega van je eigen organisatie.", code="not_a_colleague"
+        )
+    if target.active_count >= target.capacity:
+        raise Conflict("Deze collega heeft al het maximale aantal chats.", code="at_capacity")
+
+
+def _release(
+    store: Store, transaction: Transaction, ref: DocumentReference, snapshot: Snapshot
+) -> None:
+    if snapshot.exists:
+        current = from_snapshot(AdvisorDoc, snapshot)
+        store.update(transaction, ref, {"activeCount": max(0, current.active_count - 1)})
+
+
+def _timeline(
+    svc: Services, transaction: Transaction, session_id: str, session: SessionDoc
+) -> TimelineWriter:
+    return TimelineWriter(
+        svc.store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
+    )
+
+
+def _note(request: TransferRequest, staff: Staff) -> dict[str, str | None]:
+    return {
+        "transferNote": request.note or None,
+        "transferNoteBy": staff.display_name if request.note else None,
+    }
