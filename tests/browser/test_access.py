@@ -134,7 +134,9 @@ def test_phone_320px_and_english(
     emulators: dict[str, str],
 ) -> None:
     phone = {"width": 320, "height": 640}
-    context = browser.new_context(viewport=phone, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport=phone, is_mobile=True, has_touch=True, reduced_motion="reduce"
+    )
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -154,6 +156,9 @@ def test_phone_320px_and_english(
 
         welcome = page.get_by_role("heading", name="Welkom bij de chat van Veilig Thuis")
         expect(welcome).to_be_visible()
+        # Reduced motion: the panel appears without its slide-in.
+        panel = page.locator(".panel")
+        assert panel.evaluate("el => getComputedStyle(el).animationName") == "none"
         no_horizontal_scroll()
         w.shot(page, artifacts, "13-phone-rules")
         page.get_by_role("button", name="Switch to English").click()

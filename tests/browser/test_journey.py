@@ -17,6 +17,7 @@ def test_whole_journey_both_ways_with_an_advisor(
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(site.host_page("host.html", api=api_url))
+    history_length = page.evaluate("history.length")
 
     # The launcher shows the region's status before anything else loads.
     launcher = page.get_by_role("button", name=re.compile("Chat met Veilig Thuis"))
@@ -114,4 +115,5 @@ def test_whole_journey_both_ways_with_an_advisor(
     assert w.storage_snapshot(page) == w.NOTHING_STORED
     assert not any("vt1." in url or "buurjongen" in url for url in requested)
     assert "Merel" not in page.url
+    assert page.evaluate("history.length") == history_length, "the chat added history entries"
     assert not [e for e in page.console_errors if "Content Security Policy" in e]  # type: ignore[attr-defined]
