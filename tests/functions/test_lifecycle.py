@@ -27,7 +27,7 @@ from vtchat.store import EPHEMERAL
 pytestmark = pytest.mark.emulators
 
 # Every collection the functions write, and whether TTL removes it.
-KEPT_ROOTS = {"queues", "handovers", "postcodes"}
+KEPT_ROOTS = {"queues", "handovers", "postcodes", "registrations"}
 
 
 def staff(uid: str, org: str = "utrecht") -> Staff:

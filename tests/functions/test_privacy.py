@@ -236,6 +236,15 @@ def run_chats(functions: Functions, svc: Services, markers: Markers) -> None:
     calls.say(helped, markers.text("adviseur"), staff=helper)
     calls.say(helped, markers.text("bezoeker"))
     calls.post("end", {"sessionId": helped["sessionId"]}, token=helper.id_token)
+    registration = {
+        "sessionId": helped["sessionId"],
+        "contact": "victim",
+        "topics": ["partner_violence"],
+        "advice": ["safety_plan"],
+        "referrals": ["wijkteam"],
+        "outcome": "referred",
+    }
+    calls.post("register", registration, token=helper.id_token, expect=201)
     calls.replay(helped)
 
     # 3. and 4. Utrecht's own advisor: one chat ended by the advisor, one by the visitor.
@@ -614,10 +623,23 @@ def test_advisor_e_mail_addresses_are_nowhere_and_names_only_where_they_belong(
 
 
 def test_the_anonymous_records_kept_without_expiry_are_only_the_known_ones(scan: Scan) -> None:
-    """Documents without expireAt: reference data, queues and handover records only."""
+    """Documents without expireAt: reference data, queues, handover and registration records."""
     # A parent that only holds subcollections has no fields and stores nothing itself.
     kept = sorted(d.path for d in scan.documents if d.data and d.expire_at is None)
-    assert {path.split("/")[0] for path in kept} <= {"postcodes", "queues", "handovers"}, kept
+    assert {path.split("/")[0] for path in kept} <= {
+        "postcodes",
+        "queues",
+        "handovers",
+        "registrations",
+    }, kept
+    for record in (d for d in scan.documents if d.collection == "registrations"):
+        # Fixed choices, bands and rounded times only (vtchat.models.RegistrationDoc).
+        assert set(record.data) == {
+            "region", "answeringOrg", "queuedOrg", "month", "started", "waitedMinutes",
+            "durationMinutes", "ageBand", "gender", "urgent", "viaFallback", "contact",
+            "topics", "advice", "referrals", "outcome", "savedAt",
+        }, record.path  # fmt: skip
+        assert (record.data["started"].minute % 15, record.data["started"].second) == (0, 0)
     # Staff names are personal data too: advisor documents go after a while unused.
     latest = scan.finished_at + scan.settings.advisor_retention
     for advisor in (d for d in scan.documents if d.collection == "advisors"):
