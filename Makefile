@@ -29,9 +29,9 @@ tests/js/node_modules/.package-lock.json: tests/js/package-lock.json
 check-prereqs:
 	@$(PYTHON) emulators/stack.py check --services firestore,pubsub,auth
 
-deps: check-prereqs $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json
+deps: check-prereqs $(PY_STAMP) emulators/node_modules/.package-lock.json tests/js/node_modules/.package-lock.json web-deps
 
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) web-lint
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
 
@@ -39,17 +39,17 @@ typecheck: $(PY_STAMP)
 	$(VPY) -m mypy
 
 # Every suite, inside one emulator stack (reused when one is already running).
-test: deps lint typecheck infra-check
-	$(ALWAYS_OPEN) $(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python
+test: deps lint typecheck infra-check web-build browser-deps
+	$(ALWAYS_OPEN) $(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python test-browser
 
 test-rules: tests/js/node_modules/.package-lock.json
 	cd tests/js && npm run --silent test:rules
 
 test-python: $(PY_STAMP)
-	$(VPY) -m pytest -q
+	$(VPY) -m pytest -q --ignore=tests/browser
 
 # `make demo OPEN=always` runs the demo on the always-open schedule (at night).
-demo: deps
+demo: deps web-build
 	$(if $(filter always,$(OPEN)),$(ALWAYS_OPEN)) $(STACK) exec -- $(VPY) emulators/demo.py
 
 # The benchmarks measure the chat's own speed, so the abuse limits are lifted.
@@ -60,7 +60,11 @@ bench: deps
 	$(ALWAYS_OPEN) $(UNLIMITED) $(STACK) exec -- $(VPY) tests/bench/run.py
 
 clean:
-	rm -rf $(VENV) emulators/node_modules tests/js/node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) emulators/node_modules tests/js/node_modules web/node_modules web/dist \
+		.mypy_cache .ruff_cache .pytest_cache
 
 # Offline checks of the Terraform in infra/ (format, configuration, checkov).
 include infra/infra.mk
+
+# The widget (web/): build, lint, Debian's Chromium, the real-browser tests.
+include web/web.mk
