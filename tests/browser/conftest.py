@@ -46,6 +46,10 @@ class _Quiet(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        # Module scripts from another origin are fetched with CORS: the widget's
+        # host (Firebase Hosting in production) must allow any embedding site.
+        if self.path.startswith("/widget/"):
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
 
@@ -53,6 +57,9 @@ class _Quiet(SimpleHTTPRequestHandler):
 class Site:
     root: Path
     base: str
+    # The widget is served from another origin than the host pages, as on the
+    # regional websites that embed it.
+    widget_base: str
 
     def host_page(self, name: str, *, api: str, region: str | None = "utrecht", **data: str) -> str:
         """Write a host page that embeds the widget with one script tag; return its URL."""
@@ -63,14 +70,21 @@ class Site:
         api_origin = "/".join(api.split("/")[:3])
         page = (DIST / "index.html").read_text(encoding="utf-8")
         start, end = page.index('<script type="module"'), page.index("</script>") + len("</script>")
-        page = (
-            page[:start]
-            + f'<script type="module" src="widget/loader.js" {rendered}></script>'
-            + page[end:]
-        )
+        src = f"{self.widget_base}/widget/loader.js"
+        page = page[:start] + f'<script type="module" src="{src}" {rendered}></script>' + page[end:]
         page = page.replace("http://127.0.0.1:5001", api_origin)
+        page = page.replace("script-src 'self'", f"script-src 'self' {self.widget_base}")
+        assert self.widget_base in page.split("script-src", 1)[1].split(";", 1)[0]
         (self.root / name).write_text(page, encoding="utf-8")
         return f"{self.base}/{name}"
+
+
+def _serve(root: Path) -> tuple[ThreadingHTTPServer, str]:
+    port = free_port()
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -80,17 +94,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("site")
     shutil.copytree(DIST, root, dirs_exist_ok=True)
     shutil.copy(AXE, root / "axe.min.js")
-    port = free_port()
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    pages, pages_base = _serve(root)
+    widget, widget_base = _serve(root)
     try:
-        yield Site(root=root, base=f"http://127.0.0.1:{port}")
+        yield Site(root=root, base=pages_base, widget_base=widget_base)
     finally:
-        server.shutdown()
-        server.server_close()
+        for server in (pages, widget):
+            server.shutdown()
+            server.server_close()
 
 
 @pytest.fixture(scope="session")

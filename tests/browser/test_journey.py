@@ -23,6 +23,7 @@ def test_whole_journey_both_ways_with_an_advisor(
     launcher = page.get_by_role("button", name=re.compile("Chat met Veilig Thuis"))
     expect(launcher).to_contain_text("Nu open", timeout=w.TIMEOUT)
     assert not any("/widget/app-" in url for url in requested), "chat code loaded before opening"
+    assert any(url.startswith(site.widget_base) for url in requested)
     w.shot(page, artifacts, "01-launcher")
     w.assert_accessible(page, site.base, "launcher")
 
