@@ -42,6 +42,7 @@ from vtchat.http import (
     read_push,
     reply,
     require_app_check,
+    staff_call,
     staff_identity,
     visitor_claim,
 )
@@ -129,8 +130,7 @@ def heartbeat(request: Request) -> Response:
 @endpoint("POST")
 def availability(request: Request) -> Response:
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, AvailabilityRequest)
+    staff, body = staff_call(svc, request, AvailabilityRequest)
     return reply(advisor_availability.set_availability(svc, staff=staff, request=body))
 
 
@@ -138,8 +138,7 @@ def availability(request: Request) -> Response:
 @endpoint("POST")
 def accept(request: Request) -> Response:
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, SessionRequest)
+    staff, body = staff_call(svc, request, SessionRequest)
     return reply(assignment.accept(svc, staff=staff, session_id=body.session_id))
 
 
@@ -147,8 +146,7 @@ def accept(request: Request) -> Response:
 @endpoint("POST")
 def end(request: Request) -> Response:
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, SessionRequest)
+    staff, body = staff_call(svc, request, SessionRequest)
     return reply(
         lifecycle.end_chat(svc, session_id=body.session_id, ended_by="advisor", staff=staff)
     )
@@ -159,8 +157,7 @@ def end(request: Request) -> Response:
 def transfer(request: Request) -> Response:
     """Hand an active chat to a colleague or another organisation (or take it over)."""
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, TransferRequest)
+    staff, body = staff_call(svc, request, TransferRequest)
     return reply(chat_transfer.transfer(svc, staff=staff, request=body))
 
 
@@ -169,8 +166,7 @@ def transfer(request: Request) -> Response:
 def urgent(request: Request) -> Response:
     """The danger flag on a chat; the supervisor's console shows it at once."""
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, UrgentRequest)
+    staff, body = staff_call(svc, request, UrgentRequest)
     return reply(urgency.set_urgent(svc, staff=staff, request=body))
 
 
@@ -179,8 +175,7 @@ def urgent(request: Request) -> Response:
 def register(request: Request) -> Response:
     """The anonymous advice registration of an ended chat (saving again updates it)."""
     svc = services()
-    staff = staff_identity(svc, request)
-    body = read_json(request, RegistrationRequest)
+    staff, body = staff_call(svc, request, RegistrationRequest)
     saved = registration.save(svc, staff=staff, request=body)
     return reply(saved, status=200 if saved.updated else 201)
 

@@ -6,8 +6,11 @@ visitors and staff may change, and must agree with the rules.
 
 from __future__ import annotations
 
-from vtchat.errors import Forbidden
+from google.cloud.firestore_v1.transaction import Transaction
+
+from vtchat.errors import Forbidden, NotFound
 from vtchat.models import SessionDoc, Staff
+from vtchat.store import Store, from_snapshot
 from vtchat.tokens import SessionClaim
 
 
@@ -26,3 +29,15 @@ def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
 def require_staff_on_session(staff: Staff, session: SessionDoc) -> None:
     if not can_staff_act(staff, session):
         raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")
+
+
+def session_for_staff(
+    store: Store, transaction: Transaction, *, session_id: str, staff: Staff
+) -> SessionDoc:
+    """Read a session inside a transaction for a staff action on it, or refuse."""
+    snapshot = store.get(store.session(session_id), transaction=transaction)
+    if not snapshot.exists:
+        raise NotFound()
+    session = from_snapshot(SessionDoc, snapshot)
+    require_staff_on_session(staff, session)
+    return session

@@ -164,6 +164,12 @@ def staff_identity(svc: Services, request: Request) -> Staff:
     return svc.verify_staff(token)
 
 
+def staff_call(svc: Services, request: Request, model: type[M]) -> tuple[Staff, M]:
+    """The staff identity and the validated body of an advisor's or supervisor's call."""
+    staff = staff_identity(svc, request)
+    return staff, read_json(request, model)
+
+
 def caller(svc: Services, request: Request) -> tokens.SessionClaim | Staff:
     """The visitor's session claim or the advisor's identity, by token kind."""
     token = bearer_token(request)

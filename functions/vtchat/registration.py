@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.access import require_staff_on_session
-from vtchat.errors import Conflict, NotFound
+from vtchat.access import session_for_staff
+from vtchat.errors import Conflict
 from vtchat.logs import log
-from vtchat.models import RegistrationDoc, RegistrationRequest, RegistrationSaved, SessionDoc, Staff
+from vtchat.models import RegistrationDoc, RegistrationRequest, RegistrationSaved, Staff
 from vtchat.services import Services
-from vtchat.store import from_snapshot, to_doc
+from vtchat.store import to_doc
 
 
 def quarter_hour(at: datetime) -> datetime:
@@ -41,11 +41,7 @@ def save(
     session_ref = store.session(request.session_id)
 
     def body(transaction: Transaction) -> RegistrationSaved:
-        snapshot = store.get(session_ref, transaction=transaction)
-        if not snapshot.exists:
-            raise NotFound()
-        session = from_snapshot(SessionDoc, snapshot)
-        require_staff_on_session(staff, session)
+        session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state != "ended" or session.assigned_at is None or session.ended_at is None:
             raise Conflict(
                 "Registreer een gesprek nadat je het hebt beëindigd.", code="chat_not_ended"

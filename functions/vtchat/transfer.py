@@ -15,8 +15,8 @@ from google.cloud.firestore_v1.document import DocumentReference
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, queueing
-from vtchat.access import require_staff_on_session
-from vtchat.errors import Conflict, Forbidden, NotFound
+from vtchat.access import session_for_staff
+from vtchat.errors import Conflict, Forbidden
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff, TransferRequest
 from vtchat.services import Services
@@ -34,11 +34,7 @@ def transfer(
     session_ref = store.session(request.session_id)
 
     def body(transaction: Transaction) -> tuple[SessionDoc, str]:
-        snapshot = store.get(session_ref, transaction=transaction)
-        if not snapshot.exists:
-            raise NotFound()
-        session = from_snapshot(SessionDoc, snapshot)
-        require_staff_on_session(staff, session)
+        session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state != "active" or session.advisor_uid is None:
             raise Conflict(
                 "Alleen een lopend gesprek kan worden overgedragen.", code="chat_not_active"

@@ -10,12 +10,11 @@ from datetime import UTC, datetime
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.access import require_staff_on_session
-from vtchat.errors import Conflict, NotFound
+from vtchat.access import session_for_staff
+from vtchat.errors import Conflict
 from vtchat.logs import log
 from vtchat.models import SessionDoc, SessionStateResponse, Staff, UrgentRequest
 from vtchat.services import Services
-from vtchat.store import from_snapshot
 
 
 def set_urgent(
@@ -26,11 +25,7 @@ def set_urgent(
     ref = store.session(request.session_id)
 
     def body(transaction: Transaction) -> SessionDoc:
-        snapshot = store.get(ref, transaction=transaction)
-        if not snapshot.exists:
-            raise NotFound()
-        session = from_snapshot(SessionDoc, snapshot)
-        require_staff_on_session(staff, session)
+        session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state == "ended":
             raise Conflict("Dit gesprek is al beëindigd.", code="chat_ended")
         if request.urgent:
