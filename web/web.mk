@@ -34,4 +34,4 @@ browser-deps:
 
 # Expects the emulator stack's environment (run inside `emulators/stack.py exec`, as `test-python`).
 test-browser: $(PY_STAMP) web-build browser-deps
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pytest -q tests/browser
+	VTCHAT_BROWSER_TESTS=required PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pytest -q tests/browser
