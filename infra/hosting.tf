@@ -58,6 +58,27 @@ locals {
     "Cross-Origin-Opener-Policy" = "same-origin"
   }
 
+  # The widget's scripts are loaded by the 26 regional websites, from another
+  # origin, as module scripts: the browser fetches them with CORS. The loader
+  # keeps its name (short cache); the hashed bundles never change.
+  widget_script_headers = [
+    {
+      source = "/widget/**"
+      headers = [
+        { key = "Access-Control-Allow-Origin", value = "*" },
+        { key = "Cross-Origin-Resource-Policy", value = "cross-origin" },
+      ]
+    },
+    {
+      source  = "/widget/loader.js"
+      headers = [{ key = "Cache-Control", value = "public, max-age=300" }]
+    },
+    {
+      source  = "/widget/*-*.js"
+      headers = [{ key = "Cache-Control", value = "public, max-age=31536000, immutable" }]
+    },
+  ]
+
   # /api/<name> -> the Cloud Run service of function <name> (2nd gen
   # functions are Cloud Run services of the same name).
   api_rewrites = [
@@ -74,12 +95,15 @@ locals {
         public   = var.hosting_public_dirs[key]
         ignore   = ["**/.*", "**/node_modules/**"]
         rewrites = local.api_rewrites
-        headers = [
-          {
-            source  = "**"
-            headers = [for k, v in merge(local.security_headers, { "Content-Security-Policy" = local.content_security_policy[key] }) : { key = k, value = v }]
-          },
-        ]
+        headers = concat(
+          [
+            {
+              source  = "**"
+              headers = [for k, v in merge(local.security_headers, { "Content-Security-Policy" = local.content_security_policy[key] }) : { key = k, value = v }]
+            },
+          ],
+          key == "widget" ? local.widget_script_headers : [],
+        )
       }
     ]
   }
