@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, queueing
+from vtchat import assignment, queueing, records
 from vtchat.access import require_staff_on_session
 from vtchat.errors import NotFound
 from vtchat.logs import log
@@ -69,6 +69,9 @@ def end_chat(
         timeline.system("ended", ended_by=ended_by)
         if session.state == "waiting":
             queueing.leave(store, transaction, org=session.org, ticket=session.ticket)
+        record_id = records.write_at_end(
+            store, transaction, session, ended_at=ended_at, ended_by=ended_by
+        )
         store.update(
             transaction,
             session_ref,
@@ -79,6 +82,7 @@ def end_chat(
                 "expireAt": expire_at,
                 "expiryFinal": False,
                 "seq": timeline.seq,
+                "recordId": record_id,
                 # Nobody watches presence any more; it also leaves the sweep's query.
                 "visitorSeenAt": None,
                 **({"visitorPresence": "gone"} if ended_by == "visitor" else {}),

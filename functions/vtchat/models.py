@@ -385,8 +385,8 @@ class SessionDoc(_Model):
     transferred_from: str | None = None
     transfer_note: str | None = None
     transfer_note_by: str | None = None
-    # The anonymous registration made for this chat (one per chat, editable).
-    registration_id: str | None = None
+    # The chat's anonymous record (written at its end, completed by the registration).
+    record_id: str | None = None
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
     # Presence of the visitor, for the advisor; `visitorSeenAt` is cleared
@@ -445,30 +445,44 @@ class HandoverDoc(_Model):
     waited_seconds: int
 
 
-class RegistrationDoc(_Model):
-    """`registrations/{id}`: the anonymous advice registration, kept without TTL.
+EndedHow = Literal[
+    "visitor_left_while_waiting", "visitor_left_during_chat", "ended_by_advisor", "ended_by_system"
+]
 
-    Nothing from the conversation: fixed choices, bands and rounded times, and
-    an id that is not the session's.
+
+class ChatRecordDoc(_Model):
+    """`chatRecords/{id}`: the one anonymous record of a chat, kept without TTL.
+
+    Written when the chat ends; the advisor's registration completes it.
+    Nothing from the conversation: fixed choices, bands, rounded times, and an
+    id that is not the session's. Statistics and the fall-back settlement are
+    computed from these records only (vtchat.statistics).
     """
 
     region: str
-    answering_org: str
+    # Whose chat it was (the serving organisation, or the one that transferred it).
     queued_org: str
+    # Who answered; None when nobody did.
+    answering_org: str | None
     month: str
+    # Rounded down to the quarter hour.
     started: datetime
     waited_minutes: int
-    duration_minutes: int
-    age_band: str
-    gender: Gender
+    duration_minutes: int | None
+    ended_how: EndedHow
+    served: bool
+    transferred: bool
     urgent: bool
     via_fallback: bool
-    contact: Contact
-    topics: list[Topic]
-    advice: list[Advice]
-    referrals: list[Referral]
-    outcome: Outcome
-    saved_at: datetime
+    age_band: str
+    gender: Gender
+    # The registration, once the advisor made it.
+    contact: Contact | None = None
+    topics: list[Topic] = []
+    advice: list[Advice] = []
+    referrals: list[Referral] = []
+    outcome: Outcome | None = None
+    registered: bool = False
 
 
 class AdvisorDoc(_Model):

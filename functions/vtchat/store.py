@@ -32,7 +32,7 @@ ADVISORS = "advisors"
 POSTCODES = "postcodes"
 QUEUES = "queues"
 HANDOVERS = "handovers"
-REGISTRATIONS = "registrations"
+CHAT_RECORDS = "chatRecords"
 # Collection groups whose documents carry `expireAt` and are deleted by TTL.
 # Queues (opaque tickets), handovers (anonymous settlement records) and the
 # postcode table are kept.
@@ -121,9 +121,12 @@ class Store:
         ref: DocumentReference = self.client.collection(QUEUES).document(org)
         return ref
 
-    def registration(self, registration_id: str) -> DocumentReference:
-        ref: DocumentReference = self.client.collection(REGISTRATIONS).document(registration_id)
+    def chat_record(self, record_id: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(CHAT_RECORDS).document(record_id)
         return ref
+
+    def chat_records(self) -> CollectionReference:
+        return self.client.collection(CHAT_RECORDS)
 
     def handovers(self) -> CollectionReference:
         return self.client.collection(HANDOVERS)

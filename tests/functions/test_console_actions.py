@@ -168,7 +168,7 @@ def test_the_registration_is_anonymous_and_saved_once(functions: Functions, svc:
     again = functions.post("register", {**body, "outcome": "advice_given"}, token=anna.id_token)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["registrationId"] == again.get_json()["registrationId"]
-    (record,) = list(svc.store.client.collection("registrations").stream())
+    (record,) = list(svc.store.client.collection("chatRecords").stream())
     data = record.to_dict()
     assert record.id != chat["sessionId"]
     assert data["outcome"] == "advice_given"

@@ -27,7 +27,7 @@ from vtchat.store import EPHEMERAL
 pytestmark = pytest.mark.emulators
 
 # Every collection the functions write, and whether TTL removes it.
-KEPT_ROOTS = {"queues", "handovers", "postcodes", "registrations"}
+KEPT_ROOTS = {"queues", "handovers", "postcodes", "chatRecords"}
 
 
 def staff(uid: str, org: str = "utrecht") -> Staff:

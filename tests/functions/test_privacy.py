@@ -44,6 +44,7 @@ from google.cloud import firestore, pubsub_v1
 
 from tests.support import PROJECT, Functions, StaffLogin, create_staff, new_id, read_events
 from vtchat import housekeeping, topics
+from vtchat.models import ChatRecordDoc
 from vtchat.services import Services
 from vtchat.settings import Settings
 
@@ -630,15 +631,12 @@ def test_the_anonymous_records_kept_without_expiry_are_only_the_known_ones(scan:
         "postcodes",
         "queues",
         "handovers",
-        "registrations",
+        "chatRecords",
     }, kept
-    for record in (d for d in scan.documents if d.collection == "registrations"):
-        # Fixed choices, bands and rounded times only (vtchat.models.RegistrationDoc).
-        assert set(record.data) == {
-            "region", "answeringOrg", "queuedOrg", "month", "started", "waitedMinutes",
-            "durationMinutes", "ageBand", "gender", "urgent", "viaFallback", "contact",
-            "topics", "advice", "referrals", "outcome", "savedAt",
-        }, record.path  # fmt: skip
+    for record in (d for d in scan.documents if d.collection == "chatRecords"):
+        # Fixed choices, bands and rounded times only (vtchat.models.ChatRecordDoc).
+        expected = {field.alias or name for name, field in ChatRecordDoc.model_fields.items()}
+        assert set(record.data) == expected, record.path
         assert (record.data["started"].minute % 15, record.data["started"].second) == (0, 0)
     # Staff names are personal data too: advisor documents go after a while unused.
     latest = scan.finished_at + scan.settings.advisor_retention
