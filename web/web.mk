@@ -1,10 +1,10 @@
-# The front ends (web/): the visitor's widget, built with Vite into web/dist,
-# and its real-browser tests (tests/browser, Playwright on Debian's Chromium).
+# The front ends (web/): the visitor's widget and the advisor console, built
+# with Vite into web/dist (dist/widget, dist/console), and their real-browser tests (tests/browser, Playwright on Debian's Chromium).
 # Included by the Makefile, which defines VPY, VENV and PY_STAMP.
 
 WEB_STAMP := web/node_modules/.package-lock.json
-WEB_SOURCES := $(shell find web/widget web/public -type f 2>/dev/null) \
-	web/vite.config.ts web/tsconfig.json web/package.json
+WEB_SOURCES := $(shell find web/widget web/console web/public -type f 2>/dev/null) \
+	web/vite.config.ts web/vite.console.config.ts web/tsconfig.json web/package.json
 WEB_DIST := web/dist/widget/loader.js
 CHROMIUM ?= /usr/bin/chromium
 
@@ -15,8 +15,10 @@ $(WEB_STAMP): web/package-lock.json
 
 web-deps: $(WEB_STAMP)
 
+# The widget's build empties web/dist; the console's goes into web/dist/console after it.
 $(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
-	cd web && npx --no-install vite build --logLevel warn
+	cd web && npx --no-install vite build --logLevel warn \
+		&& npx --no-install vite build --config vite.console.config.ts --logLevel warn
 	@touch $@
 
 web-build: $(WEB_DIST)
@@ -33,5 +35,6 @@ browser-deps:
 	fi
 
 # Expects the emulator stack's environment (run inside `emulators/stack.py exec`, as `test-python`).
+# Runs the widget's and the console's tests (tests/browser/test_console_*.py).
 test-browser: $(PY_STAMP) web-build browser-deps
 	VTCHAT_BROWSER_TESTS=required PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VPY) -m pytest -q tests/browser

@@ -1,0 +1,178 @@
+"""The advisor console in a real browser: sign-in, queue, accept, three chats, end and registration."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import console as c
+from tests.browser import widget as w
+from tests.browser.conftest import Site
+from tests.support import create_staff
+
+PAYLOAD = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><b>vet</b>'
+
+
+def _wait(predicate: Any, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(what)
+
+
+@pytest.fixture
+def url(site: Site, emulators: dict[str, str], api_url: str) -> str:
+    return c.console_page(site, emulators, api_url)
+
+
+def test_advisor_queue_accept_three_chats_end_and_register(
+    page: Page, browser: Browser, url: str, api_url: str, svc: Any, site: Site, artifacts: Path
+) -> None:
+    anna = create_staff(org="utrecht", name="Anna")
+    c.sign_in(page, url, anna)
+    expect(page.get_by_role("radio", name="Offline", exact=True)).to_be_checked()
+    expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
+
+    # A visitor arrives and appears in the queue, live, with the intake details.
+    merel = c.Visitor(api_url, "Merel", answers={"about": "myself"})
+    item = page.locator(".q", has_text="Merel")
+    expect(item).to_contain_text("16-17", timeout=c.TIMEOUT)
+    expect(item).to_contain_text("Utrecht")
+    expect(item).to_contain_text("over zichzelf")
+    w.assert_accessible(page, site.base, "console queue")
+
+    # Accept (going online first): the chat opens, labelled, with the visitor present.
+    item.get_by_role("button", name="Aannemen: Merel").click()
+    panel = c.chat(page, "Merel")
+    expect(panel.locator(".chat-label")).to_contain_text(re.compile(r"^1 · Merel · Utrecht · \d\d:\d\d"))
+    expect(panel.locator(".presence")).to_have_text("Bezoeker is er")
+    expect(page.get_by_role("radio", name="Online", exact=True)).to_be_checked()
+    expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
+
+    # The visitor's script/HTML is shown as text, never run or parsed.
+    merel.say(PAYLOAD)
+    expect(panel.locator(".from-visitor .text")).to_have_text(PAYLOAD)
+    assert panel.locator(".from-visitor img, .from-visitor script, .from-visitor b").count() == 0
+    assert page.evaluate("() => window.pwned") is None
+
+    # Two more visitors are assigned automatically (capacity 3): three panels side by side.
+    noor = c.Visitor(api_url, "Noor")
+    sem = c.Visitor(api_url, "Sem")
+    expect(page.locator("section.chat")).to_have_count(3, timeout=c.TIMEOUT)
+    for nickname in ("Merel", "Noor", "Sem"):
+        expect(c.chat(page, nickname)).to_be_visible()
+
+    # Messages go to the right chat, both ways.
+    noor.say("Bericht van Noor")
+    sem.say("Bericht van Sem")
+    expect(c.chat(page, "Noor").locator(".from-visitor")).to_have_text(re.compile("Bericht van Noor"))
+    expect(c.chat(page, "Sem").locator(".from-visitor")).to_have_text(re.compile("Bericht van Sem"))
+    expect(c.chat(page, "Merel").locator(".log")).not_to_contain_text("Bericht van")
+    # Unread marker on chats not in focus.
+    expect(c.chat(page, "Sem").locator(".unread")).to_have_text("1 nieuw")
+
+    # Alt+n switches chats (ordered by assignment), Ctrl+Enter sends.
+    numbers = {
+        n: int(c.chat(page, n).locator(".chat-label").inner_text().split(" ")[0])
+        for n in ("Merel", "Noor", "Sem")
+    }
+    page.keyboard.press(f"Alt+{numbers['Sem']}")
+    expect(c.chat(page, "Sem").get_by_role("textbox")).to_be_focused()
+    expect(c.chat(page, "Sem").locator(".unread")).to_be_hidden()
+    page.keyboard.type("Hoi Sem, ik ben Anna.")
+    page.keyboard.press("Control+Enter")
+    expect(c.chat(page, "Sem").locator(".from-advisor")).to_contain_text("Hoi Sem, ik ben Anna.")
+    expect(c.chat(page, "Sem").get_by_role("textbox")).to_have_value("")
+    assert ("advisor", "Hoi Sem, ik ben Anna.") in c.timeline(svc, sem.session_id)
+    assert all(s != "advisor" for s, _ in c.timeline(svc, noor.session_id))
+
+    # Standard texts: two keystrokes (Ctrl+K, then the digit), placeholders filled.
+    page.keyboard.press(f"Alt+{numbers['Noor']}")
+    page.keyboard.press("Control+k")
+    expect(c.chat(page, "Noor").get_by_role("listbox")).to_be_focused()
+    page.keyboard.press("1")
+    box = c.chat(page, "Noor").get_by_role("textbox")
+    expect(box).to_be_focused()
+    expect(box).to_have_value(re.compile("^Hoi, fijn dat je ons chat.*Veilig Thuis \\S"))
+    assert "{" not in box.input_value()
+    page.keyboard.press("Control+Enter")
+    expect(c.chat(page, "Noor").locator(".from-advisor")).to_contain_text("fijn dat je ons chat")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    w.shot(page, artifacts, "console-01-three-chats")
+    w.assert_accessible(page, site.base, "console three chats")
+
+    # End Merel's chat: the anonymous registration, validated, saved without content.
+    merel_panel = c.chat(page, "Merel")
+    merel_panel.get_by_role("button", name="Beëindigen: Merel").click()
+    merel_panel.get_by_role("group", name="Gesprek echt beëindigen?").get_by_role(
+        "button", name="Beëindigen"
+    ).click()
+    form = merel_panel.locator("form.registration")
+    expect(form).to_be_visible(timeout=c.TIMEOUT)
+    expect(merel_panel.get_by_role("textbox")).to_have_count(0)
+    form.get_by_role("button", name="Registratie opslaan").click()
+    expect(form.locator(".error", has_text="Kies minstens één mogelijkheid.")).to_have_count(5)
+    expect(form.get_by_role("radio", name="Slachtoffer")).to_be_focused()
+    w.assert_accessible(page, site.base, "console registration")
+    form.get_by_role("radio", name="Slachtoffer").check()
+    form.get_by_role("checkbox", name="Partnergeweld").check()
+    form.get_by_role("checkbox", name="Veiligheidsplan").check()
+    form.get_by_role("checkbox", name="Huisarts").check()
+    form.get_by_role("radio", name="Advies gegeven").check()
+    w.shot(page, artifacts, "console-02-registration")
+    form.get_by_role("button", name="Registratie opslaan").click()
+    expect(merel_panel.get_by_role("status").filter(has_text="Registratie opgeslagen")).to_be_visible()
+    _wait(lambda: c.session(svc, merel.session_id).get("registrationId"), "registration saved")
+    regs = [d.to_dict() for d in svc.store.client.collection("registrations").stream()]
+    assert len(regs) == 1
+    reg = regs[0]
+    assert reg["contact"] == "victim" and reg["topics"] == ["partner_violence"]
+    flat = repr(reg)
+    for secret in ("Merel", "vet", "pwned", merel.session_id):
+        assert secret not in flat
+    merel_panel.get_by_role("button", name="Sluiten").click()
+    expect(page.locator("section.chat")).to_have_count(2)
+
+    # Signing out clears the page: back to the sign-in form, no chat text anywhere.
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=c.TIMEOUT)
+    body = page.locator("body").inner_text()
+    assert "Noor" not in body and "Sem" not in body
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_advisor_of_another_organisation_sees_none_of_it(
+    page: Page, url: str, api_url: str, svc: Any
+) -> None:
+    anna = create_staff(org="utrecht", name="Anna")
+    requests_online(api_url, anna)
+    visitor = c.Visitor(api_url, "Merel")
+    _wait(lambda: c.session(svc, visitor.session_id).get("advisorUid") == anna.uid, "assigned")
+    c.Visitor(api_url, "Noor")  # waits in Utrecht's queue (Anna has capacity 1)
+    joost = create_staff(org="zuidoost-brabant", name="Joost")
+    c.sign_in(page, url, joost)
+    expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
+    expect(page.locator(".chats")).to_contain_text("Geen open gesprekken")
+    page.wait_for_timeout(1000)
+    body = page.locator("body").inner_text()
+    assert "Merel" not in body and "Noor" not in body
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def requests_online(api: str, login: Any, capacity: int = 1) -> None:
+    import requests
+
+    answer = requests.post(
+        f"{api}/availability",
+        json={"status": "online", "capacity": capacity},
+        headers=login.headers,
+        timeout=10,
+    )
+    answer.raise_for_status()
