@@ -144,6 +144,10 @@ const DOCS = {
   'advisors/advB1': advisor(AMSTERDAM),
   'advisors/supB': advisor(AMSTERDAM, 'supervisor'),
   'config/app': { maintenance: false },
+  // The anonymous chat records and fall-back settlement: statistics come only
+  // aggregated, through the functions; no client reads them (issue 8).
+  'chatRecords/r1': { region: UTRECHT, queuedOrg: UTRECHT, answeringOrg: UTRECHT, served: true },
+  'handovers/h1': { region: AMSTERDAM, queuedOrg: AMSTERDAM, answeringOrg: UTRECHT },
   'sessions/activeA/notes/n1': { text: 'not a known subcollection' },
 };
 
@@ -172,6 +176,8 @@ const GET_ALLOWED = {
   'advisors/advA1': ['advA1', 'advA2', 'supA'],
   'advisors/advB1': ['advB1', 'supB'],
   'config/app': [],
+  'chatRecords/r1': [],
+  'handovers/h1': [],
   'sessions/activeA/notes/n1': [],
 };
 
@@ -183,6 +189,8 @@ const UPDATES = {
   advisors: { status: 'online', capacity: 5 },
   config: { maintenance: true },
   notes: { text: 'bewerkt' },
+  chatRecords: { outcome: 'referred' },
+  handovers: { answeringOrg: AMSTERDAM },
 };
 const WRITES = {
   create: (db, path) => setDoc(doc(db, `${parentOf(path)}/new-doc`), DOCS[path]),

@@ -1,0 +1,55 @@
+"""The evaluation report from the records in Firestore, as CSV files a spreadsheet opens."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.test_evaluation import month_of_utrecht, record
+from vtchat import report
+from vtchat.store import to_doc
+
+pytestmark = pytest.mark.emulators
+
+
+def seed(svc: Any) -> int:
+    records = [*month_of_utrecht(), record(started=month_of_utrecht()[0].started.replace(month=12))]
+    batch = svc.store.client.batch()
+    for index, item in enumerate(records):
+        batch.set(svc.store.chat_record(f"r{index}"), to_doc(item))
+    batch.commit()
+    return len(records)
+
+
+def read(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    return list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+
+
+def test_a_seeded_month_gives_exactly_its_totals(
+    svc: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed(svc)
+    code = report.main(["--from", "2026-11-01", "--to", "2026-12-01", "--out", str(tmp_path)])
+    assert code == 0
+    summary = read(tmp_path / "samenvatting-per-maand.csv")
+    assert summary[0][:4] == ["periode", "regio", "aangeboden", "beantwoord"]
+    rows = {row[1]: row for row in summary[1:]}
+    assert rows["utrecht"][:6] == ["2026-11", "utrecht", "33", "27", "6", "7"]
+    assert rows["drenthe"][2:4] == ["<5", "<5"]
+    assert read(tmp_path / "verrekening.csv")[1] == ["2026-11", "utrecht", "flevoland", "7", "210"]
+    assert "cells suppressed" in capsys.readouterr().out
+
+
+def test_one_region_and_weeks(svc: Any, tmp_path: Path) -> None:
+    seed(svc)
+    report.main(
+        ["--from", "2026-11-01", "--to", "2026-11-30", "--org", "drenthe", "--period", "week",
+         "--minimum", "2", "--out", str(tmp_path)]
+    )  # fmt: skip
+    rows = read(tmp_path / "samenvatting-per-week.csv")[1:]
+    assert [(row[0], row[1], row[2]) for row in rows] == [("2026-W45", "drenthe", "2")]

@@ -1,0 +1,111 @@
+"""The evaluation figures over synthetic records with known totals."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from vtchat.evaluation import percentile, report, settlement, shares, summary
+from vtchat.models import ChatRecordDoc
+
+# Tuesday 3 November 2026, 10:00 in Amsterdam (09:00 UTC).
+T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+
+
+def record(**changes: Any) -> ChatRecordDoc:
+    base: dict[str, Any] = {
+        "region": "utrecht",
+        "queued_org": "utrecht",
+        "answering_org": "utrecht",
+        "month": "2026-11",
+        "started": T0,
+        "waited_minutes": 2,
+        "duration_minutes": 17,
+        "ended_how": "ended_by_advisor",
+        "served": True,
+        "transferred": False,
+        "urgent": False,
+        "via_fallback": False,
+        "age_band": "24-30",
+        "gender": "woman",
+        "contact": "bystander",
+        "topics": ["partner_violence"],
+        "advice": ["call_veilig_thuis"],
+        "referrals": ["wijkteam"],
+        "outcome": "referred",
+        "registered": True,
+    }
+    base.update(changes)
+    return ChatRecordDoc.model_validate(base)
+
+
+def month_of_utrecht() -> list[ChatRecordDoc]:
+    served = [record(waited_minutes=w, duration_minutes=10 + w) for w in range(20)]
+    left = [
+        record(served=False, answering_org=None, duration_minutes=None, waited_minutes=4,
+               ended_how="visitor_left_while_waiting", contact=None, topics=[], advice=[],
+               referrals=[], outcome=None, registered=False)
+        for _ in range(6)
+    ]  # fmt: skip
+    helped = [
+        record(answering_org="flevoland", via_fallback=True, duration_minutes=30, urgent=True)
+        for _ in range(7)
+    ]
+    rare = [record(region="drenthe", queued_org="drenthe", answering_org="drenthe")] * 2
+    return served + left + helped + rare
+
+
+def test_the_monthly_summary_gives_the_known_totals_and_hides_small_cells() -> None:
+    table = summary(month_of_utrecht(), period="month", minimum=5)
+    rows = {row[1]: row for row in table.rows}
+    month, _, offered, answered, left, urgent, wait_median, wait_p90, duration = rows["utrecht"]
+    assert (month, offered, answered, left, urgent) == ("2026-11", 33, 27, 6, 7)
+    waits = list(range(20)) + [2] * 7
+    assert wait_median == statistics.median(waits) == 6
+    assert wait_p90 == percentile(waits, 0.9) == 16
+    assert duration == statistics.median([*range(10, 30), *[30] * 7]) == 23
+    # Drenthe's two chats: every count and figure suppressed (zero is no cell to hide).
+    assert rows["drenthe"][2:] == (None, None, 0, 0, None, None, None)
+    assert table.suppressed == 5  # offered, answered, median, p90, duration median
+
+
+def test_weeks_follow_dutch_local_time() -> None:
+    # Sunday 8 November 23:30 in Amsterdam is still ISO week 45 there (not 46 as in UTC+…).
+    late_sunday = datetime(2026, 11, 8, 22, 30, tzinfo=UTC)
+    table = summary([record(started=late_sunday)] * 5, period="week", minimum=5)
+    assert table.rows[0][0] == "2026-W45"
+
+
+def test_settlement_counts_chats_and_minutes_exactly_and_leaves_rotas_out() -> None:
+    records = [
+        *month_of_utrecht(),
+        record(region="gelderland-zuid", queued_org="gelderland-midden",
+               answering_org="gelderland-midden"),
+    ]  # fmt: skip
+    table = settlement(records)
+    assert table.rows == [("2026-11", "utrecht", "flevoland", 7, 210)]
+    assert table.suppressed == 0
+
+
+def test_shares_count_every_choice_and_suppress_rare_ones() -> None:
+    records = [*month_of_utrecht(), record(topics=["stalking", "partner_violence"])]
+    tables = {t.name: t for t in shares(records, minimum=5)}
+    topics = {row[0]: row for row in tables["onderwerp"].rows}
+    assert topics["partner_violence"][1] == 30
+    assert topics["stalking"][1:] == (None, None)
+    gender = tables["gender"].rows
+    assert gender == [("woman", 36, 100.0)]
+
+
+def test_the_time_of_day_pattern_is_local() -> None:
+    tables = {t.name: t for t in report([record()] * 6, period="month")}
+    hours = dict(tables["tijdstip"].rows)
+    assert hours["10:00"] == 6 and hours["09:00"] == 0
+    assert dict(tables["weekdag"].rows)["dinsdag"] == 6
+
+
+def test_percentile_is_nearest_rank() -> None:
+    assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9.0
+    assert percentile([7], 0.9) == 7.0
+    assert T0 + timedelta(0) == T0
