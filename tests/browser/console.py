@@ -16,7 +16,12 @@ TIMEOUT = 15_000
 
 
 def console_page(
-    site: Site, stack: dict[str, str], api: str, *, name: str = "test.html", idle_minutes: float = 10
+    site: Site,
+    stack: dict[str, str],
+    api: str,
+    *,
+    name: str = "test.html",
+    idle_minutes: float = 10,
 ) -> str:
     """Write the built console page configured for this stack's ports; return its URL."""
     page = (DIST / "console" / "index.html").read_text(encoding="utf-8")

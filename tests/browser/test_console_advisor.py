@@ -1,4 +1,4 @@
-"""The advisor console in a real browser: sign-in, queue, accept, three chats, end and registration."""
+"""The advisor console in a real browser: queue, accept, three chats, end and registration."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     # Accept (going online first): the chat opens, labelled, with the visitor present.
     item.get_by_role("button", name="Aannemen: Merel").click()
     panel = c.chat(page, "Merel")
-    expect(panel.locator(".chat-label")).to_contain_text(re.compile(r"^1 · Merel · Utrecht · \d\d:\d\d"))
+    expect(panel.locator(".chat-label")).to_contain_text(
+        re.compile(r"^1 · Merel · Utrecht · \d\d:\d\d")
+    )
     expect(panel.locator(".presence")).to_have_text("Bezoeker is er")
     expect(page.get_by_role("radio", name="Online", exact=True)).to_be_checked()
     expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
@@ -72,7 +74,9 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     # Messages go to the right chat, both ways.
     noor.say("Bericht van Noor")
     sem.say("Bericht van Sem")
-    expect(c.chat(page, "Noor").locator(".from-visitor")).to_have_text(re.compile("Bericht van Noor"))
+    expect(c.chat(page, "Noor").locator(".from-visitor")).to_have_text(
+        re.compile("Bericht van Noor")
+    )
     expect(c.chat(page, "Sem").locator(".from-visitor")).to_have_text(re.compile("Bericht van Sem"))
     expect(c.chat(page, "Merel").locator(".log")).not_to_contain_text("Bericht van")
     # Unread marker on chats not in focus.
@@ -128,7 +132,9 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     form.get_by_role("radio", name="Advies gegeven").check()
     w.shot(page, artifacts, "console-02-registration")
     form.get_by_role("button", name="Registratie opslaan").click()
-    expect(merel_panel.get_by_role("status").filter(has_text="Registratie opgeslagen")).to_be_visible()
+    expect(
+        merel_panel.get_by_role("status").filter(has_text="Registratie opgeslagen")
+    ).to_be_visible()
     _wait(lambda: c.session(svc, merel.session_id).get("registrationId"), "registration saved")
     regs = [d.to_dict() for d in svc.store.client.collection("registrations").stream()]
     assert len(regs) == 1

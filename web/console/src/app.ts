@@ -625,6 +625,14 @@ export class ConsoleApp {
     this.syncChats()
   }
 
+  lost(sessionId: string): void {
+    const nickname = this.mine.get(sessionId)?.nickname ?? ''
+    this.mine.delete(sessionId)
+    this.dismissed.add(sessionId)
+    this.syncChats()
+    this.announce(this.t.chatGone(nickname))
+  }
+
   markSaved(sessionId: string, saved: boolean): void {
     if (saved) this.savedHere.add(sessionId)
     else this.savedHere.delete(sessionId)
@@ -915,7 +923,13 @@ class ChatView {
         if (this.loaded && added.some((m) => m.sender === 'visitor')) this.cue(added.filter((m) => m.sender === 'visitor').length)
         this.loaded = true
       },
-      (err) => console.warn('timeline listener failed', err.code),
+      (err) => {
+        // The chat was taken over or transferred: its timeline is no longer
+        // ours. (The my-chats listener does not always drop a document the
+        // reader lost access to, so this is what closes the panel.)
+        if (err.code === 'permission-denied') this.app.lost(this.session.id)
+        else console.warn('timeline listener failed', err.code)
+      },
     )
   }
 
@@ -1105,7 +1119,10 @@ class ChatView {
       submit.disabled = true
       this.app.api
         .call('transfer', body)
-        .then(() => dialog.close())
+        .then(() => {
+          dialog.close()
+          this.app.lost(s.id)
+        })
         .catch((err: unknown) => {
           submit.disabled = false
           error.textContent = err instanceof ApiError ? err.message : t.error

@@ -28,6 +28,7 @@ export const en: Strings = {
   urgentBadge: 'Danger',
   inDanger: 'says they are in danger now',
   chats: 'Chats',
+  chatGone: (nick: string) => `The chat with ${nick} was transferred.`,
   noChats: 'No open chats. Set your status to Online to receive chats.',
   chatLabel: (n: number, nick: string, region: string, time: string) => `${n} · ${nick} · ${region} · ${time}`,
   unread: (n: number) => `${n} new`,

@@ -26,6 +26,7 @@ export const nl = {
   urgentBadge: 'Gevaar',
   inDanger: 'zegt nu in gevaar te zijn',
   chats: 'Gesprekken',
+  chatGone: (nick: string) => `Het gesprek met ${nick} is overgedragen.`,
   noChats: 'Geen open gesprekken. Zet je status op Online om gesprekken te krijgen.',
   chatLabel: (n: number, nick: string, region: string, time: string) => `${n} · ${nick} · ${region} · ${time}`,
   unread: (n: number) => `${n} nieuw`,

@@ -1,0 +1,153 @@
+"""The console across roles and organisations: urgent flag, supervisor view and take-over,
+transfer to another organisation, presence, idle lock and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import console as c
+from tests.browser import widget as w
+from tests.browser.conftest import Site
+from tests.support import create_staff
+
+
+def _page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+def test_urgent_reaches_supervisor_who_takes_over_and_transfer_to_another_org(
+    page: Page,
+    browser: Browser,
+    emulators: dict[str, str],
+    site: Site,
+    api_url: str,
+    svc: Any,
+    artifacts: Path,
+) -> None:
+    url = c.console_page(site, emulators, api_url, name="roles.html")
+    anna = create_staff(org="utrecht", name="Anna")
+    sanne = create_staff(org="utrecht", role="supervisor", name="Sanne")
+    fatima = create_staff(org="haaglanden", name="Fatima")
+
+    c.sign_in(page, url, anna)
+    c.set_status(page, "Online")
+    boss = _page(browser)
+    c.sign_in(boss, url, sanne)
+    expect(boss.get_by_role("heading", name="Overzicht organisatie")).to_be_visible()
+    expect(boss.locator(".team")).to_contain_text("Anna · Online · 0 van 3")
+
+    merel = c.Visitor(api_url, "Merel")
+    merel.say("Hij staat voor de deur")
+    panel = c.chat(page, "Merel")
+    expect(panel.locator(".from-visitor")).to_contain_text(
+        "Hij staat voor de deur", timeout=c.TIMEOUT
+    )
+    expect(boss.locator("[data-stat=online]")).to_have_text("1")
+    expect(boss.locator("table.active")).to_contain_text("Merel")
+
+    # Presence: the visitor's connection drops (as the tick records it).
+    svc.store.client.collection("sessions").document(merel.session_id).update(
+        {"visitorPresence": "dropped"}
+    )
+    expect(panel.locator(".presence")).to_have_text("Verbinding weg — wacht nog even")
+    svc.store.client.collection("sessions").document(merel.session_id).update(
+        {"visitorPresence": "connected"}
+    )
+    expect(panel.locator(".presence")).to_have_text("Bezoeker is er")
+
+    # One click on "danger": the 112 guidance for the advisor, the flag for the supervisor.
+    panel.get_by_role("button", name="Gevaar: Merel").click()
+    expect(panel.get_by_role("button", name="Gevaar: Merel")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(panel.locator(".guidance")).to_contain_text("112")
+    urgent = boss.get_by_role("region", name="Gesprekken met gevaarvlag")
+    expect(urgent).to_contain_text("Merel", timeout=c.TIMEOUT)
+    expect(urgent).to_contain_text("Anna")
+    w.shot(boss, artifacts, "console-03-supervisor")
+    w.assert_accessible(boss, site.base, "console supervisor")
+
+    # The supervisor takes the chat over: it moves from Anna's screen to Sanne's.
+    c.set_status(boss, "Online")
+    boss.get_by_role("button", name="Overnemen: Merel").click()
+    expect(c.chat(boss, "Merel").locator(".from-visitor")).to_contain_text("Hij staat voor de deur")
+    expect(c.chat(boss, "Merel").locator(".guidance")).to_be_visible()
+    expect(page.locator("section.chat")).to_have_count(0)
+    assert c.session(svc, merel.session_id)["advisorUid"] == sanne.uid
+
+    # Anna transfers the next chat to Haaglanden with a note; Fatima continues it there.
+    c.set_status(boss, "Pauze")
+    noor = c.Visitor(api_url, "Noor")
+    noor.say("Ik woon eigenlijk in Den Haag")
+    noor_panel = c.chat(page, "Noor")
+    expect(noor_panel.locator(".from-visitor")).to_contain_text("Den Haag", timeout=c.TIMEOUT)
+    noor_panel.get_by_role("button", name="Overdragen: Noor").click()
+    dialog = page.get_by_role("dialog", name="Gesprek overdragen: Noor")
+    dialog.get_by_label("Aan een andere organisatie").check()
+    dialog.get_by_label("Organisatie", exact=True).select_option("haaglanden")
+    dialog.get_by_label(re.compile("^Notitie")).fill("Woont in Den Haag, vraagt naar opvang.")
+    w.assert_accessible(page, site.base, "console transfer dialog")
+    dialog.get_by_role("button", name="Overdragen").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("section.chat")).to_have_count(0)
+    state = c.session(svc, noor.session_id)
+    assert (state["state"], state["org"]) == ("waiting", "haaglanden")
+
+    # Utrecht's supervisor counts it as handed to another region once Haaglanden answers.
+    other = _page(browser)
+    c.sign_in(other, url, fatima)
+    item = other.locator(".q", has_text="Noor")
+    expect(item).to_be_visible(timeout=c.TIMEOUT)
+    item.get_by_role("button", name="Aannemen: Noor").click()
+    fatima_panel = c.chat(other, "Noor")
+    expect(fatima_panel.locator(".transfer-note")).to_contain_text(
+        "Woont in Den Haag, vraagt naar opvang."
+    )
+    expect(fatima_panel.locator(".from-visitor")).to_contain_text("Ik woon eigenlijk in Den Haag")
+    expect(fatima_panel.locator(".log")).to_contain_text("Gesprek overgedragen")
+    # Haaglanden's advisor sees nothing of Utrecht's chat with Merel.
+    assert "Merel" not in other.locator("body").inner_text()
+    assert page.console_errors == []  # type: ignore[attr-defined]
+    boss.context.close()
+    other.context.close()
+
+
+def test_idle_lock_needs_the_password_and_english(
+    page: Page, emulators: dict[str, str], site: Site, api_url: str, artifacts: Path
+) -> None:
+    url = c.console_page(site, emulators, api_url, name="idle.html", idle_minutes=0.05)
+    anna = create_staff(org="utrecht", name="Anna")
+    c.sign_in(page, url, anna)
+    c.set_status(page, "Online")
+    c.Visitor(api_url, "Merel").say("Geheim bericht")
+    expect(c.chat(page, "Merel").locator(".from-visitor")).to_contain_text(
+        "Geheim bericht", timeout=c.TIMEOUT
+    )
+
+    # No input for 3 s (0.05 min): the chat content is hidden behind the lock.
+    expect(page.get_by_role("heading", name="Scherm vergrendeld")).to_be_visible(timeout=8_000)
+    expect(page.get_by_text("Geheim bericht")).to_be_hidden()
+    w.shot(page, artifacts, "console-04-locked")
+    w.assert_accessible(page, site.base, "console locked")
+    page.get_by_label("Wachtwoord").fill("fout-wachtwoord")
+    page.get_by_role("button", name="Ontgrendelen").click()
+    expect(page.get_by_role("alert")).to_have_text("Wachtwoord klopt niet.")
+    page.get_by_label("Wachtwoord").fill(anna.password)
+    page.get_by_role("button", name="Ontgrendelen").click()
+    expect(page.get_by_text("Geheim bericht")).to_be_visible()
+
+    # English on request.
+    page.get_by_label("Taal").select_option("en")
+    expect(page.get_by_role("heading", name="Veilig Thuis advisor console")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(c.chat(page, "Merel").get_by_role("button", name="Danger: Merel")).to_be_visible()
+    expect(c.chat(page, "Merel").locator(".presence")).to_have_text("Visitor is here")
+    expect(c.chat(page, "Merel").locator(".from-visitor")).to_contain_text("Geheim bericht")
+    w.assert_accessible(page, site.base, "console english")
