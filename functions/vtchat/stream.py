@@ -200,9 +200,13 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                 yield format_event(VisitorEvent.from_doc(entry))
                 if entry.kind == "system" and entry.event in ("assigned", "ended"):
                     place.done = True
-                # Back in the queue after `advisor_lost`: the reconnect brings
-                # the queue place with it.
-                if entry.kind == "system" and entry.event in ("ended", "advisor_lost"):
+                # Back in a queue after `advisor_lost` or a transfer: the
+                # reconnect brings the queue place with it.
+                if entry.kind == "system" and entry.event in (
+                    "ended",
+                    "advisor_lost",
+                    "transferred",
+                ):
                     closed_by_us = True
                     return
     finally:

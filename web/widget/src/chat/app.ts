@@ -815,6 +815,25 @@ export function mount(launcher: Launcher): { open(): void } {
         }
         return
       }
+      case 'transferred': {
+        // A colleague continues (advisorName), or another organisation's queue does.
+        const org = String(d.orgName ?? 'Veilig Thuis')
+        const colleague = typeof d.advisorName === 'string' ? d.advisorName : null
+        if (colleague) {
+          current.advisor = { name: colleague, org, fallback: false, regionName: null }
+        } else {
+          current.advisor = null
+          current.state = 'waiting'
+        }
+        const text = colleague ? s.transferredTo(colleague, org) : s.transferredToOrg(org)
+        if (!current.entries.some((e) => e.seq === seq))
+          addEntry(current, { key: `seq-${seq}`, seq, kind: 'note', sender: 'system', text, at })
+        if (view === 'chat') {
+          updateChatHeader()
+          renderMessages()
+        }
+        return
+      }
       case 'ended':
         end(current, d.endedBy === 'advisor' || d.endedBy === 'visitor' ? d.endedBy : 'system')
         return

@@ -123,6 +123,10 @@ export const en: Strings = {
   chatFallback: (region: string) => `This advisor helps you on behalf of Veilig Thuis ${region}.`,
   advisorLost: (name: string) =>
     `The connection with ${name} was lost. A colleague will take over. You do not need to do anything.`,
+  transferredTo: (name: string, org: string) =>
+    `Your conversation continues with ${name}, ${org}. Everything you wrote is kept.`,
+  transferredToOrg: (org: string) =>
+    `Your conversation moves to ${org}. Please wait a moment: you are first in line and everything you wrote is kept.`,
   you: 'You',
   advisor: 'Advisor',
   messagesLabel: 'Messages',

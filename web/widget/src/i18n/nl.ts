@@ -131,6 +131,10 @@ export const nl = {
   chatFallback: (region: string) => `Deze adviseur helpt je namens Veilig Thuis ${region}.`,
   advisorLost: (name: string) =>
     `De verbinding met ${name} is verbroken. Een collega neemt het gesprek over. Je hoeft niets te doen.`,
+  transferredTo: (name: string, org: string) =>
+    `Je gesprek gaat verder met ${name}, ${org}. Alles wat je schreef is bewaard.`,
+  transferredToOrg: (org: string) =>
+    `Je gesprek gaat naar ${org}. Even geduld: je staat vooraan en alles wat je schreef is bewaard.`,
   you: 'Jij',
   advisor: 'Adviseur',
   messagesLabel: 'Berichten',
