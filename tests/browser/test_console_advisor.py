@@ -154,21 +154,37 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
-def test_advisor_of_another_organisation_sees_none_of_it(
-    page: Page, url: str, api_url: str, svc: Any
+def test_urgent_first_in_the_queue_and_another_organisation_sees_none_of_it(
+    page: Page, browser: Browser, url: str, api_url: str, svc: Any
 ) -> None:
     anna = create_staff(org="utrecht", name="Anna")
     requests_online(api_url, anna)
     visitor = c.Visitor(api_url, "Merel")
     _wait(lambda: c.session(svc, visitor.session_id).get("advisorUid") == anna.uid, "assigned")
     c.Visitor(api_url, "Noor")  # waits in Utrecht's queue (Anna has capacity 1)
+    c.Visitor(api_url, "Lotte", inDanger=True)
+
+    # A colleague in Utrecht sees the queue, the visitor in danger first.
+    bram = create_staff(org="utrecht", name="Bram")
+    c.sign_in(page, url, bram)
+    items = page.locator(".q")
+    expect(items).to_have_count(2, timeout=c.TIMEOUT)
+    expect(items.first).to_contain_text("Gevaar")
+    expect(items.first).to_contain_text("Lotte")
+    expect(items.first).to_contain_text("zegt nu in gevaar te zijn")
+    expect(items.nth(1)).to_contain_text("Noor")
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=c.TIMEOUT)
+
+    # An advisor of another organisation sees none of it.
     joost = create_staff(org="zuidoost-brabant", name="Joost")
     c.sign_in(page, url, joost)
     expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
     expect(page.locator(".chats")).to_contain_text("Geen open gesprekken")
     page.wait_for_timeout(1000)
     body = page.locator("body").inner_text()
-    assert "Merel" not in body and "Noor" not in body
+    for nickname in ("Merel", "Noor", "Lotte"):
+        assert nickname not in body
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 

@@ -71,6 +71,7 @@ def test_urgent_reaches_supervisor_who_takes_over_and_transfer_to_another_org(
     urgent = boss.get_by_role("region", name="Gesprekken met gevaarvlag")
     expect(urgent).to_contain_text("Merel", timeout=c.TIMEOUT)
     expect(urgent).to_contain_text("Anna")
+    expect(boss.locator(".sr-only[role=status]")).to_have_text("Gevaarvlag: Merel (Anna).")
     w.shot(boss, artifacts, "console-03-supervisor")
     w.assert_accessible(boss, site.base, "console supervisor")
 

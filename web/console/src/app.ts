@@ -156,8 +156,9 @@ export class ConsoleApp {
 
   // Chats on screen
   private views = new Map<string, ChatView>()
-  private dismissed = new Set<string>()
+  private dismissed = new Map<string, number>()
   private savedHere = new Set<string>()
+  private urgentSeen = new Set<string>()
 
   // DOM
   private shell: HTMLElement | null = null
@@ -551,7 +552,7 @@ export class ConsoleApp {
     return [...this.mine.values()]
       .filter(
         (s) =>
-          !this.dismissed.has(s.id) &&
+          this.dismissed.get(s.id) !== (millis(s.assignedAt) ?? 0) &&
           (s.state === 'active' || (s.state === 'ended' && (!s.registrationId || this.savedHere.has(s.id)))),
       )
       .sort((a, b) => (millis(a.assignedAt) ?? 0) - (millis(b.assignedAt) ?? 0))
@@ -586,6 +587,13 @@ export class ConsoleApp {
       box.append(title)
     }
     title.textContent = t.chats
+    let hint = box.querySelector<HTMLElement>('.keys')
+    if (!hint) {
+      hint = h('p', { class: 'keys hint', 'aria-hidden': 'true' })
+      box.insertBefore(hint, title.nextSibling)
+    }
+    hint.textContent = t.sendHint
+    hint.hidden = !this.visibleChats().length
     let grid = box.querySelector<HTMLElement>('.chat-grid')
     if (!grid) {
       grid = h('div', { class: 'chat-grid' })
@@ -620,16 +628,15 @@ export class ConsoleApp {
     document.title = unread ? `(${unread}) ${this.t.title}` : this.t.title
   }
 
+  // A dismissed chat stays away until it is assigned to us again (new assignedAt).
   dismiss(sessionId: string): void {
-    this.dismissed.add(sessionId)
+    this.dismissed.set(sessionId, millis(this.mine.get(sessionId)?.assignedAt) ?? 0)
     this.syncChats()
   }
 
   lost(sessionId: string): void {
     const nickname = this.mine.get(sessionId)?.nickname ?? ''
-    this.mine.delete(sessionId)
-    this.dismissed.add(sessionId)
-    this.syncChats()
+    this.dismiss(sessionId)
     this.announce(this.t.chatGone(nickname))
   }
 
@@ -721,6 +728,12 @@ export class ConsoleApp {
     for (const s of [...this.orgSessions, ...this.answeredByUs]) all.set(s.id, s)
     const active = [...all.values()].filter((s) => s.state === 'active')
     const urgent = [...all.values()].filter((s) => s.urgent && s.state !== 'ended')
+    const fresh = urgent.filter((s) => !this.urgentSeen.has(s.id))
+    this.urgentSeen = new Set(urgent.map((s) => s.id))
+    if (fresh.length) {
+      this.announce(fresh.map((s) => t.urgentAlert(s.nickname ?? '', s.advisorName ?? t.queue)).join(' '))
+      if (this.sound) beep()
+    }
     const focusedId = (document.activeElement as HTMLElement | null)?.id
 
     clear(box)
@@ -739,7 +752,7 @@ export class ConsoleApp {
       ),
       h('p', { class: 'note', text: t.handedNote }),
     )
-    const urgentBox = h('div', { class: 'urgent-list', role: 'region', 'aria-labelledby': 'urgent-title' }, h('h3', { id: 'urgent-title', text: t.urgentChats }))
+    const urgentBox = h('div', { class: urgent.length ? 'urgent-list alerting' : 'urgent-list', role: 'region', 'aria-labelledby': 'urgent-title' }, h('h3', { id: 'urgent-title', text: t.urgentChats }))
     if (!urgent.length) urgentBox.append(h('p', { class: 'empty', text: t.noUrgent }))
     else {
       const ul = h('ul')
@@ -777,9 +790,10 @@ export class ConsoleApp {
         const select = h('select', { id: `assign-${s.id}` })
         select.setAttribute('aria-label', `${t.reassign}: ${s.nickname ?? ''}`)
         for (const a of this.colleagues(s.advisorUid)) select.append(h('option', { value: a.id, text: a.displayName ?? a.id }))
-        const go = h('button', { type: 'button', class: 'small', text: t.assign, disabled: !select.options.length })
+        const go = h('button', { type: 'button', class: 'small', text: t.assign })
         go.setAttribute('aria-label', `${t.assign}: ${s.nickname ?? ''}`)
         go.addEventListener('click', () => void this.superTransfer(s.id, select.value, go))
+        const assign = select.options.length ? [select, go] : [h('span', { class: 'note', text: t.noColleague })]
         tbody.append(
           h(
             'tr',
@@ -789,7 +803,7 @@ export class ConsoleApp {
             h('td', { text: s.advisorName ?? '' }),
             h('td', { text: t.minutes(minutesSince(s.assignedAt, now)) }),
             h('td', {}, take),
-            h('td', {}, select, go),
+            h('td', {}, ...assign),
           ),
         )
       }
@@ -1019,6 +1033,7 @@ class ChatView {
     }
     this.root?.classList.toggle('has-unread', this.unread > 0)
     this.root?.classList.toggle('is-urgent', !!s.urgent)
+    this.root?.classList.toggle('is-ended', s.state === 'ended')
   }
 
   private renderPresence(): void {
@@ -1245,7 +1260,7 @@ class ChatView {
       picker,
       h('label', { for: id, class: 'sr-only', text: `${t.message}: ${s.nickname ?? ''}` }),
       composer,
-      h('div', { class: 'composer-row' }, h('span', { class: 'hint', id: `hint-${s.id}`, text: t.sendHint }), textsButton, send),
+      h('div', { class: 'composer-row' }, h('span', { class: 'sr-only', id: `hint-${s.id}`, text: t.sendHint }), textsButton, send),
       error,
     )
   }
@@ -1335,6 +1350,7 @@ class ChatView {
         )
       }
       fs.append(err)
+      fs.addEventListener('change', () => (err.textContent = ''))
       form.append(fs)
     }
     const submit = h('button', { type: 'submit', class: 'primary', text: t.save })

@@ -114,6 +114,8 @@ export const en: Strings = {
   activeChats: 'Running chats',
   urgentChats: 'Chats with a danger flag',
   noUrgent: 'No danger flags.',
+  urgentAlert: (nick: string, by: string) => `Danger flag: ${nick} (${by}).`,
+  noColleague: 'No colleague online',
   takeOver: 'Take over',
   reassign: 'Assign to',
   assign: 'Assign',

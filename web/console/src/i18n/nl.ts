@@ -112,6 +112,8 @@ export const nl = {
   activeChats: 'Lopende gesprekken',
   urgentChats: 'Gesprekken met gevaarvlag',
   noUrgent: 'Geen gevaarvlaggen.',
+  urgentAlert: (nick: string, by: string) => `Gevaarvlag: ${nick} (${by}).`,
+  noColleague: 'Geen collega online',
   takeOver: 'Overnemen',
   reassign: 'Toewijzen aan',
   assign: 'Toewijzen',
