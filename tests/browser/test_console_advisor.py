@@ -198,3 +198,81 @@ def requests_online(api: str, login: Any, capacity: int = 1) -> None:
         timeout=10,
     )
     answer.raise_for_status()
+
+
+def test_widget_visitor_and_console_both_ways_then_quick_exit(
+    page: Page, browser: Browser, url: str, site: Site, api_url: str, artifacts: Path
+) -> None:
+    anna = create_staff(org="utrecht", name="Anna")
+    c.sign_in(page, url, anna)
+    c.set_status(page, "Online")
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="nl-NL")
+    visitor = context.new_page()
+    visitor.goto(site.host_page("host-console.html", api=api_url))
+    w.open_launcher(visitor)
+    w.start_intake(visitor)
+    w.fill_intake(visitor, nickname="Merel")
+    w.submit_intake(visitor)
+    panel = c.chat(page, "Merel")
+    expect(panel).to_be_visible(timeout=c.TIMEOUT)
+    expect(visitor.get_by_text("Je praat met Anna, Veilig Thuis Utrecht")).to_be_visible(
+        timeout=c.TIMEOUT
+    )
+
+    w.send(visitor, "Hallo vanuit de widget")
+    expect(panel.locator(".from-visitor")).to_contain_text("Hallo vanuit de widget")
+    box = panel.get_by_role("textbox")
+    box.fill("Hoi Merel, ik lees mee.")
+    box.press("Control+Enter")
+    expect(visitor.get_by_role("log")).to_contain_text("Hoi Merel, ik lees mee.", timeout=c.TIMEOUT)
+
+    # The visitor leaves quickly: the advisor sees the chat ended and gets the registration.
+    visitor.get_by_role("button", name=re.compile("^Snel weg")).click()
+    expect(panel.locator("form.registration")).to_be_visible(timeout=c.TIMEOUT)
+    expect(panel.locator(".presence")).to_have_text("Gesprek beëindigd")
+    expect(panel.locator(".log")).to_contain_text("Gesprek beëindigd")
+    context.close()
+
+    # Nothing of the console is kept on the device, before or after signing out
+    # (sign-in is in memory only), except the Firebase SDK's own heartbeat
+    # database: dates and SDK versions, nothing of the user or the chats.
+    for _ in range(2):
+        assert w.storage_snapshot(page) == {**w.NOTHING_STORED, "indexedDB": 1}
+        stored = _indexeddb_dump(page)
+        assert list(stored) == ["firebase-heartbeat-database"]
+        for secret in ("Merel", "Anna", anna.uid, anna.email, "widget"):
+            assert secret not in stored["firebase-heartbeat-database"]
+        if page.get_by_role("button", name="Uitloggen").count():
+            page.get_by_role("button", name="Uitloggen").click()
+            expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=c.TIMEOUT)
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def _indexeddb_dump(page: Page) -> dict[str, str]:
+    """Every IndexedDB database of the page's origin with its records as JSON."""
+    result: dict[str, str] = page.evaluate(
+        """async () => {
+            const out = {};
+            for (const { name } of await indexedDB.databases()) {
+                out[name] = await new Promise((resolve, reject) => {
+                    const open = indexedDB.open(name);
+                    open.onerror = () => reject(open.error);
+                    open.onsuccess = () => {
+                        const db = open.result;
+                        const stores = [...db.objectStoreNames];
+                        if (!stores.length) return resolve('[]');
+                        const tx = db.transaction(stores, 'readonly');
+                        const rows = [];
+                        for (const s of stores) {
+                            const all = tx.objectStore(s).getAll();
+                            all.onsuccess = () => rows.push(all.result);
+                        }
+                        tx.oncomplete = () => { db.close(); resolve(JSON.stringify(rows)); };
+                    };
+                });
+            }
+            return out;
+        }"""
+    )
+    return result
