@@ -26,6 +26,7 @@ from vtchat import (
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
 from vtchat import openapi as openapi_document
+from vtchat import report as evaluation_report
 from vtchat import resume as chat_resume
 from vtchat import stream as streams
 from vtchat import texts as standard_texts
@@ -40,6 +41,7 @@ from vtchat.http import (
     event_stream,
     read_json,
     read_push,
+    read_query,
     reply,
     require_app_check,
     staff_call,
@@ -53,6 +55,7 @@ from vtchat.models import (
     MessageRequest,
     PushEnvelope,
     RegistrationRequest,
+    ReportQuery,
     ResumeRequest,
     SessionRequest,
     TransferRequest,
@@ -188,6 +191,16 @@ def texts(request: Request) -> Response:
     staff = staff_identity(svc, request)
     known = {org.id for org in svc.directory}
     return reply(standard_texts.texts_for(staff, known_orgs=known))
+
+
+@functions_framework.http
+@endpoint("GET")
+def report(request: Request) -> Response:
+    """Evaluation figures (small cells suppressed) for a supervisor's region or nationally."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    query = read_query(request, ReportQuery)
+    return reply(evaluation_report.figures(svc, staff=staff, query=query))
 
 
 @functions_framework.http

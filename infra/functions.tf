@@ -36,6 +36,7 @@ locals {
     urgent       = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
     register     = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
     texts        = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }
+    report       = { public = true, memory = "1Gi", timeout = 120, concurrency = 10, max_instances = 3, publishes_offers = false }
     status       = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
     regions      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 5, publishes_offers = false }
     openapi      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }

@@ -1,6 +1,6 @@
 """Operator commands: `python -m vtchat.admin <command> …`.
 
-grant           give a Firebase Auth account the advisor or supervisor role of one organisation
+grant           give a Firebase Auth account the advisor, supervisor or national role
 load-postcodes  load a PC4 → organisation table into Firestore (data change, no deploy)
 seed-demo       create demo advisors on the Auth emulator and print their logins
 setup-pubsub    create the topics and push subscriptions of vtchat.topics (emulator only)
@@ -56,8 +56,8 @@ def grant(
     password: str | None = None,
 ) -> str:
     """Set the role and org claims; create the account only when a password is given."""
-    if role not in ("advisor", "supervisor"):
-        raise SystemExit(f"unknown role {role!r}: use advisor or supervisor")
+    if role not in ("advisor", "supervisor", "national"):
+        raise SystemExit(f"unknown role {role!r}: use advisor, supervisor or national")
     svc.directory.get(org)
     app = svc.firebase_app
     try:
@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     grant_cmd = commands.add_parser("grant", help="set role and organisation of an account")
     grant_cmd.add_argument("--email", required=True)
-    grant_cmd.add_argument("--role", required=True, choices=("advisor", "supervisor"))
+    grant_cmd.add_argument("--role", required=True, choices=("advisor", "supervisor", "national"))
     grant_cmd.add_argument("--org", required=True, help="organisation id, e.g. utrecht")
     grant_cmd.add_argument("--display-name", help="name the visitor sees, e.g. Anna")
     grant_cmd.add_argument("--password", help="create the account with this password if missing")

@@ -8,6 +8,7 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment
+from vtchat.errors import Forbidden
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, AdvisorState, AvailabilityRequest, Staff
 from vtchat.services import Services
@@ -21,6 +22,8 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
     call never reads the advisor document inside one, so it cannot deadlock
     with a dispatch that is assigning this advisor a chat.
     """
+    if staff.role == "national":
+        raise Forbidden("Een landelijk account voert geen gesprekken.", code="not_an_advisor")
     store = svc.store
     ref = store.advisor(staff.uid)
     now = datetime.now(UTC)

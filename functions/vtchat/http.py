@@ -61,6 +61,8 @@ _CUSTOM_ERRORS = {
     "message_id",
     "postcode_or_region",
     "resume_code",
+    "date_order",
+    "date_span",
     "transfer_target",
     "distinct",
 }
@@ -122,6 +124,16 @@ def read_json(request: Request, model: type[M]) -> M:
         raise BadRequest("Het verzoek moet een JSON-object zijn.", code="invalid_json")
     try:
         return model.model_validate(payload)
+    except ValidationError as e:
+        fields = field_errors(e)
+        message = next(iter(fields.values())) if len(fields) == 1 else None
+        raise InvalidInput(message, fields=fields) from e
+
+
+def read_query(request: Request, model: type[M]) -> M:
+    """Query parameters into a model; unknown ones (cache busters) are ignored."""
+    try:
+        return model.model_validate(request.args.to_dict())
     except ValidationError as e:
         fields = field_errors(e)
         message = next(iter(fields.values())) if len(fields) == 1 else None

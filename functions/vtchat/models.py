@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -29,7 +29,8 @@ Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
 SystemEvent = Literal["queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred"]
-Role = Literal["advisor", "supervisor"]
+# National: reads the national figures only; no chats, no Firestore access.
+Role = Literal["advisor", "supervisor", "national"]
 # Paused: keeps their chats and their heartbeat, takes no new chats.
 AdvisorStatus = Literal["online", "paused", "offline"]
 VisitorPresence = Literal["connected", "dropped", "gone"]
@@ -282,6 +283,26 @@ class RegistrationRequest(_Request):
     outcome: Outcome
 
 
+class ReportQuery(BaseModel):
+    """`GET /api/report` parameters; the default is the last full month."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+    period: Literal["week", "month"] = "month"
+    # National role only; a supervisor always gets their own region.
+    org: OrgId | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReportQuery:
+        if self.start and self.end and not self.start < self.end:
+            raise PydanticCustomError("date_order", "De einddatum moet na de begindatum liggen.")
+        if self.start and self.end and (self.end - self.start).days > 366:
+            raise PydanticCustomError("date_span", "Kies een periode van hooguit een jaar.")
+        return self
+
+
 # --- responses ----------------------------------------------------------------
 
 
@@ -301,6 +322,25 @@ class IntakeResponse(_Model):
 
 class ResumeResponse(IntakeResponse):
     state: SessionState
+
+
+class ReportTable(_Model):
+    name: str
+    title: str
+    columns: list[str]
+    # None: a cell suppressed because it counts fewer chats than `minimum`.
+    rows: list[list[str | int | float | None]]
+    suppressed: int
+
+
+class ReportResponse(_Model):
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    period: Literal["week", "month"]
+    org: str | None
+    minimum: int
+    chats: int
+    tables: list[ReportTable]
 
 
 class RegistrationSaved(_Model):

@@ -39,6 +39,7 @@ from vtchat.models import (
     RegionsResponse,
     RegistrationRequest,
     RegistrationSaved,
+    ReportResponse,
     ResumeRequest,
     ResumeResponse,
     SessionRequest,
@@ -173,7 +174,10 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
     "chat_not_ended": ErrorCode(errors.Conflict.status, "register a chat after it has ended"),
     "same_advisor": ErrorCode(errors.Conflict.status, "the chat is this colleague's already"),
     "same_org": ErrorCode(errors.Conflict.status, "the chat is this organisation's already"),
-    "not_supervisor": ErrorCode(errors.Forbidden.status, "only a supervisor takes a chat over"),
+    "not_supervisor": ErrorCode(
+        errors.Forbidden.status, "only a supervisor may do this (take a chat over, see figures)"
+    ),
+    "not_an_advisor": ErrorCode(errors.Forbidden.status, "a national account has no chats"),
     "not_a_colleague": ErrorCode(
         errors.Forbidden.status, "a colleague must be of the chat's organisation"
     ),
@@ -353,6 +357,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         AvailabilityRequest,
         AdvisorState,
         example={"status": "online", "capacity": 3},
+        errors=("not_an_advisor",),
     ),
     Endpoint(
         "accept",
@@ -478,6 +483,22 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         response=StandardTextsResponse,
         description="Placeholders ({regio}, {organisatie}, {lokale_hulp}, {telefoon}) are "
         "filled in by the console for the chat at hand.",
+    ),
+    Endpoint(
+        "report",
+        "GET",
+        "staff",
+        "Evaluation figures, small cells suppressed",
+        response=ReportResponse,
+        query={
+            "from": "First local date (YYYY-MM-DD); default: the first day of last month.",
+            "to": "Day after the last local date; default: the first day of this month.",
+            "period": "`week` or `month` (default) for the summary table.",
+            "org": "National role only: one region of origin.",
+        },
+        errors=("not_supervisor", "invalid_input", "region_unknown"),
+        description="A supervisor gets their own region; a national account every region "
+        "or `org`. Cells counting fewer than `minimum` chats are null.",
     ),
     Endpoint(
         "openapi",

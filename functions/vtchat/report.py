@@ -15,11 +15,12 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from vtchat.errors import Forbidden, InvalidInput
 from vtchat.evaluation import AMSTERDAM, DEFAULT_MINIMUM, SUPPRESSED, Period, Table, report
-from vtchat.models import ChatRecordDoc
+from vtchat.models import ChatRecordDoc, ReportQuery, ReportResponse, ReportTable, Staff
 from vtchat.services import Services, services
 from vtchat.store import from_snapshot, where
 
@@ -37,6 +38,46 @@ def load_records(
         svc.directory.get(org)
         query = query.where(filter=where("region", "==", org))
     return [from_snapshot(ChatRecordDoc, snap) for snap in svc.store.query(query)]
+
+
+def last_full_month(today: date) -> tuple[date, date]:
+    end = today.replace(day=1)
+    start = (end - timedelta(days=1)).replace(day=1)
+    return start, end
+
+
+def figures(svc: Services, *, staff: Staff, query: ReportQuery) -> ReportResponse:
+    """The report for the console: a supervisor's own region, or any for the national role."""
+    if staff.role == "advisor":
+        raise Forbidden("Alleen leidinggevenden en landelijke accounts zien de cijfers.",
+                        code="not_supervisor")  # fmt: skip
+    org = query.org if staff.role == "national" else staff.org
+    default_start, default_end = last_full_month(datetime.now(AMSTERDAM).date())
+    start, end = query.start or default_start, query.end or default_end
+    if not start < end:
+        message = "De einddatum moet na de begindatum liggen."
+        raise InvalidInput(message, fields={"from": message})
+    minimum = DEFAULT_MINIMUM
+    records = load_records(svc, start=start, end=end, org=org)
+    tables = report(records, period=query.period, minimum=minimum)
+    return ReportResponse(
+        start=start,
+        end=end,
+        period=query.period,
+        org=org,
+        minimum=minimum,
+        chats=len(records),
+        tables=[
+            ReportTable(
+                name=t.name,
+                title=t.title,
+                columns=list(t.columns),
+                rows=[list(row) for row in t.rows],
+                suppressed=t.suppressed,
+            )
+            for t in tables
+        ],
+    )
 
 
 def write_csv(table: Table, path: Path, *, minimum: int) -> None:

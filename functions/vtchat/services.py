@@ -30,7 +30,7 @@ from vtchat.store import Store
 if TYPE_CHECKING:
     from vtchat.status import StatusBoard
 
-_STAFF_ROLES = ("advisor", "supervisor")
+_STAFF_ROLES = ("advisor", "supervisor", "national")
 
 
 class Services:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import create_staff
 from tests.unit.test_evaluation import month_of_utrecht, record
 from vtchat import report
 from vtchat.store import to_doc
@@ -53,3 +54,38 @@ def test_one_region_and_weeks(svc: Any, tmp_path: Path) -> None:
     )  # fmt: skip
     rows = read(tmp_path / "samenvatting-per-week.csv")[1:]
     assert [(row[0], row[1], row[2]) for row in rows] == [("2026-W45", "drenthe", "2")]
+
+
+def figures(functions: Any, token: str, **query: str) -> Any:
+    return functions.client("report").get(
+        "/", query_string=query, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_supervisors_see_their_region_the_national_role_all_advisors_nothing(
+    functions: Any, svc: Any
+) -> None:
+    seed(svc)
+    month = {"from": "2026-11-01", "to": "2026-12-01"}
+    lead = create_staff(org="drenthe", role="supervisor")
+    own = figures(functions, lead.id_token, **month, org="utrecht")
+    assert own.status_code == 200, own.get_json()
+    body = own.get_json()
+    assert (body["org"], body["chats"], body["minimum"]) == ("drenthe", 2, 5)
+    summary = next(t for t in body["tables"] if t["name"] == "samenvatting-per-maand")
+    assert summary["rows"][0][2:4] == [None, None]  # two chats: suppressed
+
+    national = create_staff(org="utrecht", role="national")
+    everything = figures(functions, national.id_token, **month).get_json()
+    assert everything["chats"] == 35 and everything["org"] is None
+    settlement = next(t for t in everything["tables"] if t["name"] == "verrekening")
+    assert settlement["rows"] == [["2026-11", "utrecht", "flevoland", 7, 210]]
+    refused = functions.post("availability", {"status": "online"}, token=national.id_token)
+    assert refused.get_json()["error"]["code"] == "not_an_advisor"
+
+    advisor = create_staff(org="utrecht")
+    assert figures(functions, advisor.id_token, **month).status_code == 403
+    wrong = figures(functions, lead.id_token, **{"from": "2026-12-01", "to": "2026-11-01"})
+    assert wrong.status_code == 422
+    default = figures(functions, lead.id_token).get_json()
+    assert default["period"] == "month" and default["from"].endswith("-01")
