@@ -50,6 +50,8 @@ const ROLES = {
   advB1: { label: 'advisor B (assigned)', uid: 'advB1', claims: { role: 'advisor', org: AMSTERDAM } },
   supA: { label: 'supervisor A', uid: 'supA', claims: { role: 'supervisor', org: UTRECHT } },
   supB: { label: 'supervisor B', uid: 'supB', claims: { role: 'supervisor', org: AMSTERDAM } },
+  // Reads figures through the functions only: nothing in Firestore.
+  natA: { label: 'national account', uid: 'natA', claims: { role: 'national', org: UTRECHT } },
   advA1NoClaims: { label: 'advisor A uid without claims', uid: 'advA1', claims: {} },
   advA1NoOrg: { label: 'advisor A uid without org claim', uid: 'advA1', claims: { role: 'advisor' } },
   advA1OrgList: {
