@@ -82,6 +82,17 @@ def test_urgent_reaches_supervisor_who_takes_over_and_transfer_to_another_org(
     expect(c.chat(boss, "Merel").locator(".guidance")).to_be_visible()
     expect(page.locator("section.chat")).to_have_count(0)
     assert c.session(svc, merel.session_id)["advisorUid"] == sanne.uid
+    w.shot(boss, artifacts, "console-05-supervisor-took-over")
+
+    # ... and assigns it back to Anna, who gets the whole conversation again.
+    boss.get_by_label("Toewijzen aan: Merel").select_option(label="Anna")
+    boss.get_by_role("button", name="Toewijzen: Merel").click()
+    expect(boss.locator("section.chat")).to_have_count(0, timeout=c.TIMEOUT)
+    expect(panel.locator(".from-visitor")).to_contain_text("Hij staat voor de deur")
+    expect(panel.locator(".log")).to_contain_text("Gesprek overgedragen")
+    panel.get_by_role("button", name="Gevaar: Merel").click()
+    expect(panel.locator(".guidance")).to_be_hidden()
+    expect(urgent).to_contain_text("Geen gevaarvlaggen.")
 
     # Anna transfers the next chat to Haaglanden with a note; Fatima continues it there.
     c.set_status(boss, "Pauze")
@@ -97,7 +108,8 @@ def test_urgent_reaches_supervisor_who_takes_over_and_transfer_to_another_org(
     w.assert_accessible(page, site.base, "console transfer dialog")
     dialog.get_by_role("button", name="Overdragen").click()
     expect(dialog).to_be_hidden()
-    expect(page.locator("section.chat")).to_have_count(0)
+    expect(c.chat(page, "Noor")).to_have_count(0)
+    expect(c.chat(page, "Merel")).to_have_count(1)
     state = c.session(svc, noor.session_id)
     assert (state["state"], state["org"]) == ("waiting", "haaglanden")
 

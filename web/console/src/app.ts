@@ -53,6 +53,7 @@ export interface Session {
   transferNoteBy?: string | null
   registrationId?: string | null
   offeredTo?: string[]
+  seq?: number
 }
 
 interface Message {
@@ -159,6 +160,7 @@ export class ConsoleApp {
   private dismissed = new Map<string, number>()
   private savedHere = new Set<string>()
   private urgentSeen = new Set<string>()
+  private assignChoice = new Map<string, string>()
 
   // DOM
   private shell: HTMLElement | null = null
@@ -552,7 +554,7 @@ export class ConsoleApp {
     return [...this.mine.values()]
       .filter(
         (s) =>
-          this.dismissed.get(s.id) !== (millis(s.assignedAt) ?? 0) &&
+          (s.seq ?? 0) > (this.dismissed.get(s.id) ?? -1) &&
           (s.state === 'active' || (s.state === 'ended' && (!s.registrationId || this.savedHere.has(s.id)))),
       )
       .sort((a, b) => (millis(a.assignedAt) ?? 0) - (millis(b.assignedAt) ?? 0))
@@ -628,9 +630,11 @@ export class ConsoleApp {
     document.title = unread ? `(${unread}) ${this.t.title}` : this.t.title
   }
 
-  // A dismissed chat stays away until it is assigned to us again (new assignedAt).
+  // A dismissed chat stays away until its timeline moves on (seq grows): a
+  // chat taken from us and later handed back shows again.
   dismiss(sessionId: string): void {
-    this.dismissed.set(sessionId, millis(this.mine.get(sessionId)?.assignedAt) ?? 0)
+    this.dismissed.set(sessionId, this.mine.get(sessionId)?.seq ?? 0)
+    this.savedHere.delete(sessionId)
     this.syncChats()
   }
 
@@ -688,8 +692,11 @@ export class ConsoleApp {
     return this.me!
   }
 
+  /** Colleagues who can receive a chat now (the functions require them online). */
   colleagues(exclude: string | null | undefined): Advisor[] {
-    return [...this.advisors.values()].filter((a) => a.id !== exclude && a.status && a.status !== 'offline')
+    return [...this.advisors.values()]
+      .filter((a) => a.id !== exclude && a.status === 'online')
+      .sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? ''))
   }
 
   otherOrgs(): Region[] {
@@ -790,6 +797,10 @@ export class ConsoleApp {
         const select = h('select', { id: `assign-${s.id}` })
         select.setAttribute('aria-label', `${t.reassign}: ${s.nickname ?? ''}`)
         for (const a of this.colleagues(s.advisorUid)) select.append(h('option', { value: a.id, text: a.displayName ?? a.id }))
+        // The overview is redrawn on every change: keep what the supervisor picked.
+        const picked = this.assignChoice.get(s.id)
+        if (picked && [...select.options].some((o) => o.value === picked)) select.value = picked
+        select.addEventListener('change', () => this.assignChoice.set(s.id, select.value))
         const go = h('button', { type: 'button', class: 'small', text: t.assign })
         go.setAttribute('aria-label', `${t.assign}: ${s.nickname ?? ''}`)
         go.addEventListener('click', () => void this.superTransfer(s.id, select.value, go))
