@@ -36,6 +36,14 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     page: Page, browser: Browser, url: str, api_url: str, svc: Any, site: Site, artifacts: Path
 ) -> None:
     anna = create_staff(org="utrecht", name="Anna")
+    page.goto(url)
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible()
+    w.assert_accessible(page, site.base, "console sign-in")
+    page.get_by_label("E-mailadres").fill(anna.email)
+    page.get_by_label("Wachtwoord").fill("niet-het-wachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Inloggen is niet gelukt")
+    page.console_errors.clear()  # type: ignore[attr-defined]  # the Auth emulator's 400
     c.sign_in(page, url, anna)
     expect(page.get_by_role("radio", name="Offline", exact=True)).to_be_checked()
     expect(page.locator(".queue")).to_contain_text("Niemand wacht.")
@@ -167,6 +175,16 @@ def test_urgent_first_in_the_queue_and_another_organisation_sees_none_of_it(
     # A colleague in Utrecht sees the queue, the visitor in danger first.
     bram = create_staff(org="utrecht", name="Bram")
     c.sign_in(page, url, bram)
+    page.get_by_label("Max. gesprekken").select_option("2")
+    _wait(
+        lambda: (
+            (svc.store.client.collection("advisors").document(bram.uid).get().to_dict() or {}).get(
+                "capacity"
+            )
+            == 2
+        ),
+        "capacity saved",
+    )
     items = page.locator(".q")
     expect(items).to_have_count(2, timeout=c.TIMEOUT)
     expect(items.first).to_contain_text("Gevaar")
