@@ -154,8 +154,11 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     merel_panel.get_by_role("button", name="Sluiten").click()
     expect(page.locator("section.chat")).to_have_count(2)
 
-    # Signing out clears the page: back to the sign-in form, no chat text anywhere.
+    # Signing out with chats running asks first; then the page is cleared:
+    # back to the sign-in form, no chat text anywhere.
     page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("group", name="Uitloggen")).to_contain_text("Nog 2 lopend(e)")
+    page.get_by_role("button", name="Toch uitloggen").click()
     expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=c.TIMEOUT)
     body = page.locator("body").inner_text()
     assert "Noor" not in body and "Sem" not in body
@@ -234,6 +237,7 @@ def test_widget_visitor_and_console_both_ways_then_quick_exit(
     w.submit_intake(visitor)
     panel = c.chat(page, "Merel")
     expect(panel).to_be_visible(timeout=c.TIMEOUT)
+    expect(page.locator(".sr-only[role=status]")).to_have_text("Nieuw gesprek: Merel.")
     expect(visitor.get_by_text("Je praat met Anna, Veilig Thuis Utrecht")).to_be_visible(
         timeout=c.TIMEOUT
     )

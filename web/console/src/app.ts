@@ -161,6 +161,7 @@ export class ConsoleApp {
   private savedHere = new Set<string>()
   private urgentSeen = new Set<string>()
   private assignChoice = new Map<string, string>()
+  private chatsLoaded = false
 
   // DOM
   private shell: HTMLElement | null = null
@@ -353,7 +354,7 @@ export class ConsoleApp {
     document.title = t.title
     const orgName = this.regions.get(me.org)?.shortName ?? me.org
     const signOutButton = h('button', { type: 'button', class: 'quiet', text: t.signOut })
-    signOutButton.addEventListener('click', () => void this.signOut())
+    signOutButton.addEventListener('click', () => this.askSignOut(signOutButton))
     const sound = h('input', { type: 'checkbox', id: 'sound', checked: this.sound })
     sound.addEventListener('change', () => (this.sound = sound.checked))
     this.statusBox = h('div', { class: 'availability' })
@@ -392,12 +393,37 @@ export class ConsoleApp {
     this.renderShell()
   }
 
+  private activeChats(): Session[] {
+    return [...this.mine.values()].filter((s) => s.state === 'active')
+  }
+
+  // With chats still running, signing out asks first: they go back to the
+  // queue once the heartbeat has been missing for 2 minutes (advisor_lost).
+  private askSignOut(button: HTMLButtonElement): void {
+    const active = this.activeChats().length
+    if (!active) return void this.signOut()
+    const t = this.t
+    const yes = h('button', { type: 'button', class: 'primary small', text: t.signOutAnyway })
+    const no = h('button', { type: 'button', class: 'small', text: t.cancel })
+    const row = h('div', { class: 'confirm', role: 'group', 'aria-label': t.signOut }, h('span', { text: t.signOutActive(active) }), yes, no)
+    button.replaceWith(row)
+    yes.focus()
+    yes.addEventListener('click', () => void this.signOut())
+    no.addEventListener('click', () => {
+      row.replaceWith(button)
+      button.focus()
+    })
+  }
+
   private async signOut(): Promise<void> {
-    // Going offline is best effort; the tick does it anyway after 2 minutes.
+    // Going offline now would leave running chats with nobody (offline clears
+    // the heartbeat the tick watches): only without running chats.
     try {
-      if (this.status !== 'offline') await this.deps.api.call('availability', { status: 'offline' })
+      if (this.status !== 'offline' && !this.activeChats().length) {
+        await this.deps.api.call('availability', { status: 'offline' })
+      }
     } catch {
-      // ignore
+      // ignore: the tick sets a silent advisor offline after 2 minutes
     }
     for (const s of this.subs) s()
     this.subs = []
@@ -569,12 +595,22 @@ export class ConsoleApp {
         this.views.delete(id)
       }
     }
+    const fresh: Session[] = []
     for (const s of visible) {
       const view = this.views.get(s.id)
       if (view) view.update(s)
-      else this.views.set(s.id, new ChatView(this, s))
+      else {
+        this.views.set(s.id, new ChatView(this, s))
+        if (s.state === 'active') fresh.push(s)
+      }
     }
     this.renderChats()
+    // A chat assigned while the console runs (not the ones found at sign-in).
+    if (this.chatsLoaded && fresh.length) {
+      this.announce(fresh.map((s) => this.t.newChat(s.nickname ?? '')).join(' '))
+      if (this.sound) beep()
+    }
+    this.chatsLoaded = true
   }
 
   private renderChats(): void {
