@@ -143,11 +143,16 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     expect(
         merel_panel.get_by_role("status").filter(has_text="Registratie opgeslagen")
     ).to_be_visible()
-    _wait(lambda: c.session(svc, merel.session_id).get("registrationId"), "registration saved")
-    regs = [d.to_dict() for d in svc.store.client.collection("registrations").stream()]
-    assert len(regs) == 1
-    reg = regs[0]
+
+    # The chat's anonymous record holds the registration: no nickname, no text.
+    def registered() -> list[dict[str, Any]]:
+        records = svc.store.client.collection("chatRecords").stream()
+        return [d for d in (r.to_dict() for r in records) if d.get("registered")]
+
+    _wait(lambda: len(registered()) == 1, "registration saved")
+    reg = registered()[0]
     assert reg["contact"] == "victim" and reg["topics"] == ["partner_violence"]
+    assert reg["outcome"] == "advice_given"
     flat = repr(reg)
     for secret in ("Merel", "vet", "pwned", merel.session_id):
         assert secret not in flat

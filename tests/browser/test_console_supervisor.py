@@ -164,3 +164,30 @@ def test_idle_lock_needs_the_password_and_english(
     expect(c.chat(page, "Merel").locator(".presence")).to_have_text("Visitor is here")
     expect(c.chat(page, "Merel").locator(".from-visitor")).to_contain_text("Geheim bericht")
     w.assert_accessible(page, site.base, "console english")
+
+
+def test_national_account_sees_every_region_and_the_figures_but_no_chats(
+    page: Page, emulators: dict[str, str], site: Site, api_url: str, artifacts: Path
+) -> None:
+    url = c.console_page(site, emulators, api_url, name="national.html")
+    c.Visitor(api_url, "Merel")  # waits in Utrecht: nobody is online
+    landelijk = create_staff(org="utrecht", role="national", name="Lotte Landelijk")
+    c.sign_in(page, url, landelijk)
+    expect(page.locator(".who")).to_contain_text("landelijk")
+    expect(page.get_by_role("heading", name="Landelijk overzicht")).to_be_visible()
+    utrecht = page.locator("tr[data-region=utrecht]")
+    expect(utrecht).to_contain_text("Utrecht", timeout=c.TIMEOUT)
+    expect(utrecht.locator("td").nth(1)).to_have_text("1", timeout=c.TIMEOUT)
+    expect(page.locator("tbody tr")).to_have_count(26)
+    assert page.locator("section.chat, .q").count() == 0
+    assert "Merel" not in page.locator("body").inner_text()
+    assert page.get_by_role("radio", name="Online").count() == 0
+
+    page.get_by_text("Cijfers", exact=True).click()
+    expect(page.locator(".report-out")).to_contain_text("gesprekken", timeout=c.TIMEOUT)
+    page.get_by_label("Regio", exact=True).select_option("haaglanden")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.locator(".report-out")).to_contain_text("gesprekken", timeout=c.TIMEOUT)
+    w.shot(page, artifacts, "console-06-national")
+    w.assert_accessible(page, site.base, "console national")
+    assert page.console_errors == []  # type: ignore[attr-defined]

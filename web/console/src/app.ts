@@ -42,6 +42,7 @@ export interface Session {
   state?: 'waiting' | 'active' | 'ended'
   queuedAt?: Timestamp | null
   assignedAt?: Timestamp | null
+  endedAt?: Timestamp | null
   advisorUid?: string | null
   advisorName?: string | null
   advisorOrg?: string | null
@@ -83,6 +84,23 @@ interface Region {
   name: string
   shortName: string
   referrals: { name: string; phone?: string; url?: string }[]
+}
+
+interface RegionStatus {
+  id: string
+  name: string
+  open: boolean
+  queueLength: number
+  advisorsOnline: number
+  estimatedWaitMinutes: number | null
+}
+
+interface Report {
+  from: string
+  to: string
+  chats: number
+  minimum: number
+  tables: { name: string; title: string; columns: string[]; rows: (string | number | null)[][] }[]
 }
 
 interface StandardText {
@@ -137,7 +155,7 @@ const startOfToday = (): number => {
 export class ConsoleApp {
   private t: Strings
   private lang: Lang
-  private me: { uid: string; email: string; role: 'advisor' | 'supervisor'; org: string; name: string } | null = null
+  private me: { uid: string; email: string; role: 'advisor' | 'supervisor' | 'national'; org: string; name: string } | null = null
   private subs: Unsubscribe[] = []
   private timers: number[] = []
   private heartbeat: number | null = null
@@ -168,6 +186,8 @@ export class ConsoleApp {
   private queueBox: HTMLElement | null = null
   private chatsBox: HTMLElement | null = null
   private superBox: HTMLElement | null = null
+  private nationalBox: HTMLElement | null = null
+  private board: RegionStatus[] = []
   private statusBox: HTMLElement | null = null
   private lockBox: HTMLElement | null = null
   private announcer: HTMLElement | null = null
@@ -232,11 +252,21 @@ export class ConsoleApp {
     const { claims } = await user.getIdTokenResult(true)
     const role = claims.role
     const org = claims.org
-    if ((role !== 'advisor' && role !== 'supervisor') || typeof org !== 'string') {
+    if ((role !== 'advisor' && role !== 'supervisor' && role !== 'national') || typeof org !== 'string') {
       await signOut(this.deps.auth)
       throw new Error('no_role')
     }
     this.me = { uid: user.uid, email, role, org, name: user.displayName ?? email }
+    if (role === 'national') {
+      // No chats and no Firestore access: the public status of every region
+      // (polled) and the figures of GET /api/report.
+      await this.loadRegions()
+      this.renderShell()
+      this.startIdleLock()
+      void this.loadStatus()
+      this.timers.push(window.setInterval(() => void this.loadStatus(), 5_000))
+      return
+    }
     await Promise.all([this.loadRegions(), this.loadTexts()])
     this.renderShell()
     this.listen()
@@ -363,21 +393,41 @@ export class ConsoleApp {
       'header',
       { class: 'top' },
       h('h1', { text: t.title }),
-      h('p', { class: 'who', text: `${me.name} · ${me.role === 'supervisor' ? t.roleSupervisor : t.roleAdvisor} · ${orgName}` }),
+      h('p', { class: 'who', text: `${me.name} · ${me.role === 'supervisor' ? t.roleSupervisor : me.role === 'national' ? t.roleNational : t.roleAdvisor} · ${orgName}` }),
       this.statusBox,
       h('div', { class: 'sound' }, sound, h('label', { for: 'sound', text: t.sound })),
       this.langSelect(() => this.rerender()),
       signOutButton,
     )
+    this.lockBox = h('div', { class: 'lock', hidden: true })
+    if (me.role === 'national') {
+      this.statusBox.remove()
+      header.querySelector('.sound')?.remove()
+      this.nationalBox = h('section', { class: 'national', 'aria-labelledby': 'national-title' })
+      this.shell = h(
+        'div',
+        { class: 'shell' },
+        header,
+        h('main', { class: 'work national-work' }, this.nationalBox, this.reportSection()),
+      )
+      this.root.append(this.shell, this.lockBox, this.announcer)
+      this.renderNational()
+      document.addEventListener('keydown', this.onKey)
+      return
+    }
     this.queueBox = h('section', { class: 'queue', 'aria-labelledby': 'queue-title' })
     this.chatsBox = h('section', { class: 'chats', 'aria-labelledby': 'chats-title' })
     this.superBox = me.role === 'supervisor' ? h('section', { class: 'super', 'aria-labelledby': 'super-title' }) : null
-    this.lockBox = h('div', { class: 'lock', hidden: true })
     this.shell = h(
       'div',
       { class: 'shell' },
       header,
-      h('main', { class: 'work' }, this.queueBox, h('div', { class: 'right' }, this.superBox, this.chatsBox)),
+      h(
+        'main',
+        { class: 'work' },
+        this.queueBox,
+        h('div', { class: 'right' }, this.superBox, me.role === 'supervisor' ? this.reportSection() : null, this.chatsBox),
+      ),
     )
     this.root.append(this.shell, this.lockBox, this.announcer)
     this.renderStatus()
@@ -576,12 +626,21 @@ export class ConsoleApp {
 
   // --- chats ---------------------------------------------------------------------
 
+  // Running chats, and ended ones still to register: those this page saw
+  // running, or that ended in the last 30 minutes (after a reload). The
+  // session does not say whether a registration was saved, so an ended chat
+  // stays until it is saved or closed here.
   private visibleChats(): Session[] {
+    const recent = Date.now() - 30 * 60_000
     return [...this.mine.values()]
       .filter(
         (s) =>
           (s.seq ?? 0) > (this.dismissed.get(s.id) ?? -1) &&
-          (s.state === 'active' || (s.state === 'ended' && (!s.registrationId || this.savedHere.has(s.id)))),
+          (s.state === 'active' ||
+            (s.state === 'ended' &&
+              !s.registrationId &&
+              (this.views.has(s.id) || (millis(s.endedAt) ?? 0) >= recent)) ||
+            this.savedHere.has(s.id)),
       )
       .sort((a, b) => (millis(a.assignedAt) ?? 0) - (millis(b.assignedAt) ?? 0))
   }
@@ -869,6 +928,107 @@ export class ConsoleApp {
     } finally {
       button.disabled = false
     }
+  }
+
+  // --- national view and figures ------------------------------------------------
+
+  private async loadStatus(): Promise<void> {
+    try {
+      const { regions } = await this.deps.api.get<{ regions: RegionStatus[] }>('status')
+      this.board = regions
+      this.renderNational()
+    } catch {
+      // keep the last board
+    }
+  }
+
+  private renderNational(): void {
+    const box = this.nationalBox
+    if (!box) return
+    const t = this.t
+    clear(box)
+    box.append(h('h2', { id: 'national-title', text: t.national }))
+    const waiting = this.board.reduce((n, r) => n + r.queueLength, 0)
+    const online = this.board.reduce((n, r) => n + r.advisorsOnline, 0)
+    box.append(
+      h(
+        'div',
+        { class: 'stats' },
+        h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: t.queueLength }), h('strong', { 'data-stat': 'queue', text: String(waiting) })),
+        h('div', { class: 'stat' }, h('span', { class: 'stat-label', text: t.advisorsOnline }), h('strong', { 'data-stat': 'online', text: String(online) })),
+      ),
+      h('p', { class: 'note', text: t.nationalNote }),
+    )
+    const table = h(
+      'table',
+      { class: 'active board' },
+      h('caption', { class: 'sr-only', text: t.national }),
+      h('thead', {}, h('tr', {}, ...[t.regionCol, t.openCol, t.queueLength, t.advisorsOnline, t.waitCol].map((c) => h('th', { scope: 'col', text: c })))),
+    )
+    const tbody = h('tbody')
+    for (const r of [...this.board].sort((a, b) => b.queueLength - a.queueLength || a.name.localeCompare(b.name))) {
+      tbody.append(
+        h(
+          'tr',
+          { 'data-region': r.id },
+          h('th', { scope: 'row', text: this.regionName(r.id) }),
+          h('td', { text: r.open ? t.yes : t.no }),
+          h('td', { text: String(r.queueLength) }),
+          h('td', { text: String(r.advisorsOnline) }),
+          h('td', { text: r.estimatedWaitMinutes === null ? '–' : t.minutes(r.estimatedWaitMinutes) }),
+        ),
+      )
+    }
+    table.append(tbody)
+    box.append(table)
+  }
+
+  /** Figures from GET /api/report: own region (supervisor) or any / all (national). */
+  private reportSection(): HTMLElement {
+    const t = this.t
+    const me = this.me!
+    const out = h('div', { class: 'report-out', 'aria-live': 'polite' })
+    const period = h('select', { id: 'report-period' }, h('option', { value: 'month', text: t.periodMonth }), h('option', { value: 'week', text: t.periodWeek }))
+    const controls = h('div', { class: 'report-controls' }, h('label', { for: 'report-period', text: t.period }), period)
+    let org: HTMLSelectElement | null = null
+    if (me.role === 'national') {
+      org = h('select', { id: 'report-org' }, h('option', { value: '', text: t.allRegions }))
+      for (const r of [...this.regions.values()].sort((a, b) => a.shortName.localeCompare(b.shortName))) org.append(h('option', { value: r.id, text: r.shortName }))
+      controls.append(h('label', { for: 'report-org', text: t.regionCol }), org)
+    }
+    const show = h('button', { type: 'button', class: 'small', text: t.show })
+    controls.append(show)
+    const load = async () => {
+      const params = new URLSearchParams({ period: period.value })
+      if (org?.value) params.set('org', org.value)
+      show.disabled = true
+      clear(out)
+      out.append(h('p', { class: 'note', text: t.saving }))
+      try {
+        const report = await this.deps.api.get<Report>(`report?${params}`)
+        clear(out)
+        out.append(h('p', { class: 'note', text: t.reportSummary(report.from, report.to, report.chats, report.minimum) }))
+        for (const table of report.tables) {
+          const el = h('table', { class: 'active figures' }, h('caption', { text: table.title }))
+          el.append(h('thead', {}, h('tr', {}, ...table.columns.map((c) => h('th', { scope: 'col', text: c })))))
+          const body = h('tbody')
+          for (const row of table.rows) body.append(h('tr', {}, ...row.map((v) => h('td', { text: v === null ? `<${report.minimum}` : String(v) }))))
+          el.append(body)
+          out.append(el)
+        }
+      } catch (err) {
+        clear(out)
+        out.append(h('p', { class: 'error', text: err instanceof ApiError ? err.message : t.error }))
+      } finally {
+        show.disabled = false
+      }
+    }
+    show.addEventListener('click', () => void load())
+    const details = h('details', { class: 'report' }, h('summary', { text: t.figures }), controls, out)
+    details.addEventListener('toggle', () => {
+      if (details.open && !out.firstChild) void load()
+    })
+    return h('section', { class: 'report-box', 'aria-label': t.figures }, details)
   }
 
   // --- idle lock -----------------------------------------------------------------
