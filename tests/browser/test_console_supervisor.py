@@ -191,3 +191,33 @@ def test_national_account_sees_every_region_and_the_figures_but_no_chats(
     w.shot(page, artifacts, "console-06-national")
     w.assert_accessible(page, site.base, "console national")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_heartbeat_keeps_an_online_advisor_present(
+    page: Page, emulators: dict[str, str], site: Site, api_url: str, svc: Any
+) -> None:
+    url = c.console_page(site, emulators, api_url, name="heartbeat.html")
+    anna = create_staff(org="utrecht", name="Anna")
+    beats: list[str] = []
+    page.on("request", lambda r: beats.append(r.method) if r.url.endswith("/heartbeat") else None)
+    page.clock.install()
+    c.sign_in(page, url, anna)
+    with page.expect_response(lambda r: r.url.endswith("/availability")):
+        c.set_status(page, "Online")
+    page.wait_for_timeout(200)  # the answer's handler schedules the first beat
+    advisor = svc.store.client.collection("advisors").document(anna.uid)
+    first = advisor.get().to_dict()["seenAt"]
+    page.clock.run_for("00:31")
+    for _ in range(50):
+        if beats and advisor.get().to_dict()["seenAt"] > first:
+            break
+        page.wait_for_timeout(100)
+    assert beats == ["POST"]
+    assert advisor.get().to_dict()["seenAt"] > first
+    # Offline stops the heartbeat.
+    with page.expect_response(lambda r: r.url.endswith("/availability")):
+        c.set_status(page, "Offline")
+    page.wait_for_timeout(200)
+    page.clock.run_for("01:01")
+    page.wait_for_timeout(300)
+    assert beats == ["POST"]

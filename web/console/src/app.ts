@@ -180,6 +180,7 @@ export class ConsoleApp {
   private urgentSeen = new Set<string>()
   private assignChoice = new Map<string, string>()
   private chatsLoaded = false
+  private localChangeAt = 0
 
   // DOM
   private shell: HTMLElement | null = null
@@ -335,8 +336,13 @@ export class ConsoleApp {
         query(collection(db, 'advisors'), where('org', '==', me.org)),
         (snap) => {
           this.advisors = new Map(snap.docs.map((d) => [d.id, { id: d.id, ...d.data() } as Advisor]))
+          // The listener tells about changes made elsewhere (the tick setting a
+          // silent console offline); right after our own change it may still
+          // deliver the state before it, which must not undo it.
           const mine = this.advisors.get(me.uid)
-          if (mine?.status) this.setStatus(mine.status, mine.capacity ?? this.capacity, false)
+          if (mine?.status && Date.now() - this.localChangeAt > 5_000) {
+            this.setStatus(mine.status, mine.capacity ?? this.capacity, false)
+          }
           this.renderSupervisor()
         },
         (err) => console.warn('listener failed', err.code),
@@ -506,8 +512,10 @@ export class ConsoleApp {
   }
 
   private async changeAvailability(status: 'online' | 'paused' | 'offline', capacity: number): Promise<void> {
+    this.localChangeAt = Date.now()
     try {
       await this.deps.api.call('availability', { status, capacity })
+      this.localChangeAt = Date.now()
       this.setStatus(status, capacity, true)
     } catch (err) {
       this.announce(err instanceof ApiError ? err.message : this.t.error)
