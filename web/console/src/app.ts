@@ -11,7 +11,6 @@ import {
 import {
   Timestamp,
   collection,
-  onSnapshot,
   orderBy,
   query,
   where,
@@ -21,6 +20,7 @@ import {
   type Unsubscribe,
 } from 'firebase/firestore'
 import { ApiError, type Api } from './api'
+import { listenMetered } from './metered'
 import { clear, h } from './dom'
 import { STRINGS, type Lang, type Strings } from './i18n'
 
@@ -300,9 +300,10 @@ export class ConsoleApp {
 
   // --- listeners ---------------------------------------------------------------
 
-  private watch(q: Query, on: (docs: Session[]) => void): void {
+  private watch(name: string, q: Query, on: (docs: Session[]) => void): void {
     this.subs.push(
-      onSnapshot(
+      listenMetered(
+        name,
         q,
         (snap) => on(snap.docs.map((d) => toSession(d.id, d.data()))),
         (err) => console.warn('listener failed', err.code),
@@ -314,25 +315,27 @@ export class ConsoleApp {
     const me = this.me!
     const { db } = this.deps
     const sessions = collection(db, 'sessions')
-    this.watch(query(sessions, where('org', '==', me.org), where('state', '==', 'waiting'), orderBy('queuedAt')), (s) => {
+    this.watch('queue', query(sessions, where('org', '==', me.org), where('state', '==', 'waiting'), orderBy('queuedAt')), (s) => {
       this.queue = s
       this.renderQueue()
       this.renderSupervisor()
     })
     this.watch(
+      'offered',
       query(sessions, where('offeredTo', 'array-contains', me.org), where('state', '==', 'waiting'), orderBy('queuedAt')),
       (s) => {
         this.offered = s
         this.renderQueue()
       },
     )
-    this.watch(query(sessions, where('advisorUid', '==', me.uid)), (s) => {
+    this.watch('mine', query(sessions, where('advisorUid', '==', me.uid)), (s) => {
       this.mine = new Map(s.map((x) => [x.id, x]))
       this.syncChats()
       this.renderSupervisor()
     })
     this.subs.push(
-      onSnapshot(
+      listenMetered(
+        'advisors',
         query(collection(db, 'advisors'), where('org', '==', me.org)),
         (snap) => {
           this.advisors = new Map(snap.docs.map((d) => [d.id, { id: d.id, ...d.data() } as Advisor]))
@@ -349,11 +352,11 @@ export class ConsoleApp {
       ),
     )
     if (me.role === 'supervisor') {
-      this.watch(query(sessions, where('org', '==', me.org)), (s) => {
+      this.watch('orgSessions', query(sessions, where('org', '==', me.org)), (s) => {
         this.orgSessions = s
         this.renderSupervisor()
       })
-      this.watch(query(sessions, where('advisorOrg', '==', me.org)), (s) => {
+      this.watch('answeredByUs', query(sessions, where('advisorOrg', '==', me.org)), (s) => {
         this.answeredByUs = s
         this.renderSupervisor()
       })
@@ -1136,7 +1139,8 @@ class ChatView {
     private session: Session,
   ) {
     const q = query(collection(app.db, 'sessions', session.id, 'messages'), orderBy('seq'))
-    this.unsub = onSnapshot(
+    this.unsub = listenMetered(
+      'timeline',
       q,
       (snap) => {
         const added: Message[] = []
