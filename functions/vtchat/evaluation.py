@@ -14,7 +14,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -141,6 +141,53 @@ def summary(
     )
 
 
+def weeks_between(start: date, end: date) -> list[str]:
+    """Every ISO week with a day in [start, end)."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday < end:
+        year, week, _ = monday.isocalendar()
+        weeks.append(f"{year}-W{week:02d}")
+        monday += timedelta(days=7)
+    return weeks
+
+
+def trend(
+    records: Sequence[ChatRecordDoc],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    minimum: int = DEFAULT_MINIMUM,
+) -> Table:
+    """Per ISO week, every region in the records together: offered, served, left while waiting.
+
+    Always per week, whatever the summary's period: it is the series the
+    console draws. With the range given, a week without chats is a row of
+    zeros, so a chart shows the quiet week instead of skipping it.
+    """
+    cut = _Suppressor(minimum)
+    groups = _by(records, lambda r: period_of(r.started, "week"))
+    weeks = sorted(set(groups) | set(weeks_between(start, end) if start and end else ()))
+    rows: list[tuple[Cell, ...]] = []
+    for week in weeks:
+        group = groups.get(week, [])
+        rows.append(
+            (
+                week,
+                cut.count_cell(len(group)),
+                cut.count_cell(sum(r.served for r in group)),
+                cut.count_cell(sum(r.ended_how == "visitor_left_while_waiting" for r in group)),
+            )
+        )
+    return Table(
+        name="trend-per-week",
+        title="Chats per week (trend)",
+        columns=("week", "aangeboden", "beantwoord", "weg tijdens wachten"),
+        rows=rows,
+        suppressed=cut.count,
+    )
+
+
 def duration_distribution(
     records: Sequence[ChatRecordDoc], *, minimum: int = DEFAULT_MINIMUM
 ) -> Table:
@@ -249,12 +296,22 @@ def settlement(records: Sequence[ChatRecordDoc]) -> Table:
 
 
 def report(
-    records: Sequence[ChatRecordDoc], *, period: Period, minimum: int = DEFAULT_MINIMUM
+    records: Sequence[ChatRecordDoc],
+    *,
+    period: Period,
+    minimum: int = DEFAULT_MINIMUM,
+    start: date | None = None,
+    end: date | None = None,
 ) -> list[Table]:
-    """Every table of the evaluation report, in the order they are read."""
+    """Every table of the evaluation report, in the order they are read.
+
+    `start` and `end` are the records' range, [start, end) in local dates:
+    the trend shows every week in it, also those without chats.
+    """
     by_hour, by_day = pattern(records, minimum=minimum)
     return [
         summary(records, period=period, minimum=minimum),
+        trend(records, start=start, end=end, minimum=minimum),
         duration_distribution(records, minimum=minimum),
         by_hour,
         by_day,

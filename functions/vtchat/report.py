@@ -6,7 +6,8 @@
 Reads the anonymous chat records of chats that started in [from, to) (Dutch
 local dates), optionally of one region of origin, and writes one CSV per
 table: UTF-8 with a byte-order mark and `;` between fields, which is what a
-Dutch spreadsheet opens without an import dialog. Suppressed cells read `<5`.
+Dutch spreadsheet opens without an import dialog. Suppressed cells read `<5`;
+a text a spreadsheet would take for a formula gets a leading `'`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from vtchat.errors import Forbidden, InvalidInput
-from vtchat.evaluation import AMSTERDAM, DEFAULT_MINIMUM, SUPPRESSED, Period, Table, report
+from vtchat.evaluation import (
+    AMSTERDAM,
+    DEFAULT_MINIMUM,
+    SUPPRESSED,
+    Cell,
+    Period,
+    Table,
+    report,
+)
 from vtchat.models import ChatRecordDoc, ReportQuery, ReportResponse, ReportTable, Staff
 from vtchat.services import Services, services
 from vtchat.store import from_snapshot, where
@@ -59,7 +68,7 @@ def figures(svc: Services, *, staff: Staff, query: ReportQuery) -> ReportRespons
         raise InvalidInput(message, fields={"from": message})
     minimum = DEFAULT_MINIMUM
     records = load_records(svc, start=start, end=end, org=org)
-    tables = report(records, period=query.period, minimum=minimum)
+    tables = report(records, period=query.period, minimum=minimum, start=start, end=end)
     return ReportResponse(
         start=start,
         end=end,
@@ -80,22 +89,27 @@ def figures(svc: Services, *, staff: Staff, query: ReportQuery) -> ReportRespons
     )
 
 
+# A spreadsheet reads a field that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(cell: Cell, *, minimum: int) -> str | int:
+    """One field as the console's CSV export writes it too (web/console/src/figures.ts)."""
+    if cell is None:
+        return SUPPRESSED.format(minimum=minimum)
+    if isinstance(cell, float):
+        return str(cell).replace(".", ",")
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return f"'{cell}"
+    return cell
+
+
 def write_csv(table: Table, path: Path, *, minimum: int) -> None:
-    shown = SUPPRESSED.format(minimum=minimum)
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, delimiter=";")
-        writer.writerow(table.columns)
+        writer.writerow([csv_cell(c, minimum=minimum) for c in table.columns])
         for row in table.rows:
-            writer.writerow(
-                [
-                    shown
-                    if cell is None
-                    else str(cell).replace(".", ",")
-                    if isinstance(cell, float)
-                    else cell
-                    for cell in row
-                ]
-            )
+            writer.writerow([csv_cell(cell, minimum=minimum) for cell in row])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"records {args.start} .. {args.end} {args.org or '(national)'}…", file=sys.stderr)
     records = load_records(services(), start=args.start, end=args.end, org=args.org)
     args.out.mkdir(parents=True, exist_ok=True)
-    for table in report(records, period=period, minimum=args.minimum):
+    tables = report(records, period=period, minimum=args.minimum, start=args.start, end=args.end)
+    for table in tables:
         path = args.out / f"{table.name}.csv"
         write_csv(table, path, minimum=args.minimum)
         note = f", {table.suppressed} cells suppressed" if table.suppressed else ""

@@ -43,6 +43,10 @@ def test_a_seeded_month_gives_exactly_its_totals(
     assert rows["utrecht"][:6] == ["2026-11", "utrecht", "33", "27", "6", "7"]
     assert rows["drenthe"][2:4] == ["<5", "<5"]
     assert read(tmp_path / "verrekening.csv")[1] == ["2026-11", "utrecht", "flevoland", "7", "210"]
+    trend = read(tmp_path / "trend-per-week.csv")
+    assert trend[0] == ["week", "aangeboden", "beantwoord", "weg tijdens wachten"]
+    assert [row[0] for row in trend[1:]] == [f"2026-W{w}" for w in range(44, 50)]
+    assert trend[2] == ["2026-W45", "35", "29", "6"]
     assert "cells suppressed" in capsys.readouterr().out
 
 
@@ -80,6 +84,12 @@ def test_supervisors_see_their_region_the_national_role_all_advisors_nothing(
     assert everything["chats"] == 35 and everything["org"] is None
     settlement = next(t for t in everything["tables"] if t["name"] == "verrekening")
     assert settlement["rows"] == [["2026-11", "utrecht", "flevoland", 7, 210]]
+    trend = next(t for t in everything["tables"] if t["name"] == "trend-per-week")
+    assert trend["rows"][:3] == [
+        ["2026-W44", 0, 0, 0],
+        ["2026-W45", 35, 29, 6],
+        ["2026-W46", 0, 0, 0],
+    ]
     refused = functions.post("availability", {"status": "online"}, token=national.id_token)
     assert refused.get_json()["error"]["code"] == "not_an_advisor"
 

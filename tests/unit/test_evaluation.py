@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import statistics
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from vtchat.evaluation import percentile, report, settlement, shares, summary
+from vtchat.evaluation import (
+    Table,
+    percentile,
+    report,
+    settlement,
+    shares,
+    summary,
+    trend,
+    weeks_between,
+)
 from vtchat.models import ChatRecordDoc
+from vtchat.report import write_csv
 
 # Tuesday 3 November 2026, 10:00 in Amsterdam (09:00 UTC).
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
@@ -109,3 +121,57 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9.0
     assert percentile([7], 0.9) == 7.0
     assert T0 + timedelta(0) == T0
+
+
+def test_the_weekly_trend_sums_regions_shows_quiet_weeks_and_hides_small_cells() -> None:
+    week_46 = T0 + timedelta(days=7)
+    records = [
+        *month_of_utrecht(),  # week 45: 35 chats, 29 served, 6 left while waiting
+        *[record(started=week_46, region="drenthe", served=False, answering_org=None,
+                 duration_minutes=None, ended_how="visitor_left_while_waiting")] * 3,
+        *[record(started=week_46)] * 2,
+    ]  # fmt: skip
+    table = trend(records, start=date(2026, 11, 1), end=date(2026, 11, 24), minimum=5)
+    assert table.name == "trend-per-week"
+    assert table.columns == ("week", "aangeboden", "beantwoord", "weg tijdens wachten")
+    assert table.rows == [
+        ("2026-W44", 0, 0, 0),  # Sunday 1 November: a quiet week is a zero, not a gap
+        ("2026-W45", 35, 29, 6),
+        ("2026-W46", 5, None, None),  # five offered, but 2 served and 3 left: too few
+        ("2026-W47", 0, 0, 0),
+        ("2026-W48", 0, 0, 0),  # Monday 23 November, the last day before `end`
+    ]
+    assert table.suppressed == 2
+    # Without a range, only the weeks that have chats.
+    assert [row[0] for row in trend(records).rows] == ["2026-W45", "2026-W46"]
+
+
+def test_weeks_between_are_iso_weeks_across_the_year_end() -> None:
+    assert weeks_between(date(2026, 12, 28), date(2027, 1, 12)) == [
+        "2026-W53",
+        "2027-W01",
+        "2027-W02",
+    ]
+    assert weeks_between(date(2026, 11, 2), date(2026, 11, 2)) == []
+
+
+def test_the_report_has_the_trend_after_the_summary() -> None:
+    names = [t.name for t in report(month_of_utrecht(), period="month")]
+    assert names[:3] == ["samenvatting-per-maand", "trend-per-week", "duur"]
+
+
+def test_csv_quotes_what_it_must_and_defuses_formulas(tmp_path: Path) -> None:
+    table = Table(
+        name="t",
+        title="T",
+        columns=("waarde", "aantal", "aandeel (%)"),
+        rows=[("a;b", 7, 12.5), ('zei "hoi"', None, None), ("=1+1", 5, 0.0), ("-x", 6, 1.0)],
+    )
+    path = tmp_path / "t.csv"
+    write_csv(table, path, minimum=5)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[1:3] == ['"a;b";7;12,5', '"zei ""hoi""";<5;<5']
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert [row[0] for row in rows[3:]] == ["'=1+1", "'-x"]
