@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment
+from vtchat import assignment, presence
 from vtchat.errors import Forbidden
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, AdvisorState, AvailabilityRequest, Staff
@@ -60,8 +60,15 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
         store.run_transaction(create_missing)
     except api_exceptions.AlreadyExists:
         store.run_transaction(body)
+    log("INFO", "advisor_availability", advisorUid=staff.uid, status=request.status)
+    if request.status == "offline":
+        # Going offline is leaving: running chats go back to the front of
+        # their queues now rather than after the advisor grace period.
+        for org in sorted(
+            set(presence.release_advisor(svc, uid=staff.uid, lost_before=None, now=now) or [])
+        ):
+            assignment.dispatch_quietly(svc, org=org)
     advisor = from_snapshot(AdvisorDoc, store.get(ref))
-    log("INFO", "advisor_availability", advisorUid=staff.uid, status=advisor.status)
     if advisor.status == "online":
         assignment.dispatch_quietly(svc, org=staff.org)
     return AdvisorState(

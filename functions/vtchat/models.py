@@ -427,6 +427,9 @@ class SessionDoc(_Model):
     transfer_note_by: str | None = None
     # The chat's anonymous record (written at its end, completed by the registration).
     record_id: str | None = None
+    # The console's way to see that the ended chat's registration is saved:
+    # it cannot read the record itself.
+    registered: bool = False
     # False until every message of an ended chat carries the final expireAt.
     expiry_final: bool = False
     # Presence of the visitor, for the advisor; `visitorSeenAt` is cleared

@@ -160,7 +160,7 @@ def _sweep_advisors(svc: Services, *, now: datetime, report: PresenceReport) -> 
     lost_before = now - svc.settings.advisor_grace
     orgs: set[str] = set()
     for snap in store.query(store.unseen_advisors(lost_before)):
-        requeued = release_lost_advisor(svc, uid=snap.id, lost_before=lost_before, now=now)
+        requeued = release_advisor(svc, uid=snap.id, lost_before=lost_before, now=now)
         if requeued is None:
             continue
         report.advisors_lost += 1
@@ -170,11 +170,14 @@ def _sweep_advisors(svc: Services, *, now: datetime, report: PresenceReport) -> 
         assignment.dispatch_quietly(svc, org=org)
 
 
-def release_lost_advisor(
-    svc: Services, *, uid: str, lost_before: datetime, now: datetime
+def release_advisor(
+    svc: Services, *, uid: str, lost_before: datetime | None, now: datetime
 ) -> list[str] | None:
-    """Set a silent advisor offline and queue their chats again at the front.
+    """Set an advisor offline and queue their chats again at the front.
 
+    With `lost_before` the advisor is one gone silent, released only if no
+    heartbeat since; without it the advisor signed off themselves, and the
+    visitors should not wait out the grace period for someone who has left.
     Returns the organisations whose queues received chats, or None when the
     advisor turned out not to be lost (a heartbeat won the race).
     """
@@ -187,7 +190,7 @@ def release_lost_advisor(
         if not advisor_snap.exists:
             return None
         advisor = from_snapshot(AdvisorDoc, advisor_snap)
-        if advisor.seen_at is None or advisor.seen_at >= lost_before:
+        if lost_before is not None and (advisor.seen_at is None or advisor.seen_at >= lost_before):
             return None
         chats = [
             (snap.id, from_snapshot(SessionDoc, snap))
@@ -213,9 +216,11 @@ def release_lost_advisor(
     if outcome is None:
         return None
     requeued, orgs = outcome
-    log("WARNING", "advisor_lost", advisorUid=uid, chatsRequeued=len(requeued))
+    reason = "advisor_lost" if lost_before is not None else "advisor_offline"
+    if lost_before is not None or requeued:
+        log("WARNING", reason, advisorUid=uid, chatsRequeued=len(requeued))
     for session_id in requeued:
-        log("INFO", "chat_requeued", sessionId=session_id, reason="advisor_lost")
+        log("INFO", "chat_requeued", sessionId=session_id, reason=reason)
     return orgs
 
 

@@ -46,11 +46,12 @@ def save(svc: Services, *, staff: Staff, request: RegistrationRequest) -> Regist
                 ended_at=session.ended_at,
                 ended_by=session.ended_by or "advisor",
             )
-            store.update(transaction, session_ref, {"recordId": record_id})
+            store.update(transaction, session_ref, {"recordId": record_id, "registered": True})
             store.update(transaction, store.chat_record(record_id), registration)
             return RegistrationSaved(registration_id=record_id, updated=False)
         ref = store.chat_record(session.record_id)
         snapshot = store.get(ref, transaction=transaction)
+        store.update(transaction, session_ref, {"registered": True})
         if not snapshot.exists:
             fresh = records.record_of(
                 session, ended_at=session.ended_at, ended_by=session.ended_by or "advisor"

@@ -168,6 +168,8 @@ def test_the_registration_is_anonymous_and_saved_once(functions: Functions, svc:
     again = functions.post("register", {**body, "outcome": "advice_given"}, token=anna.id_token)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.get_json()["registrationId"] == again.get_json()["registrationId"]
+    # The console cannot read the record: the session tells it the form is done.
+    assert session(svc, chat["sessionId"])["registered"] is True
     (record,) = list(svc.store.client.collection("chatRecords").stream())
     data = record.to_dict()
     assert record.id != chat["sessionId"]
@@ -183,6 +185,32 @@ def test_the_registration_is_anonymous_and_saved_once(functions: Functions, svc:
         "register", {**body, "topics": ["stalking", "stalking"]}, token=anna.id_token
     )
     assert wrong.status_code == 422
+
+
+def test_going_offline_hands_running_chats_back_to_the_front_of_the_queue(
+    functions: Functions, svc: Any
+) -> None:
+    anna = create_staff(org="utrecht")
+    online(functions, anna, capacity=2)
+    first = functions.intake(nickname="Merel")
+    second = functions.intake(nickname="Kees")
+    assert session(svc, first["sessionId"])["advisorUid"] == anna.uid
+    bram = create_staff(org="utrecht")
+    online(functions, bram, capacity=1)
+
+    gone = functions.post("availability", {"status": "offline"}, token=anna.id_token)
+    again = functions.post("availability", {"status": "offline"}, token=anna.id_token)
+
+    assert (gone.status_code, again.status_code) == (200, 200)
+    assert (gone.get_json()["status"], gone.get_json()["activeCount"]) == ("offline", 0)
+    chats = [session(svc, c["sessionId"]) for c in (first, second)]
+    # The first in line goes to the colleague at once; the other waits at the front.
+    assert [(c["state"], c["advisorUid"]) for c in chats] == [
+        ("active", bram.uid),
+        ("waiting", None),
+    ]
+    assert all(c["advisorLostAt"] is not None for c in chats)
+    assert active_count(svc, anna) == 0
 
 
 def test_standard_texts_are_national_plus_the_organisations_own(functions: Functions) -> None:

@@ -70,8 +70,9 @@ const ALL_ROLES = Object.keys(ROLES);
 // --- seed data --------------------------------------------------------------
 const t = (minutesAgo) => Timestamp.fromMillis(Date.parse('2025-01-01T12:00:00Z') - minutesAgo * 60_000);
 
-function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null, offeredTo = [] }) {
+function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null, offeredTo = [], transferredFrom = null }) {
   return {
+    transferredFrom,
     offeredTo,
     region: org,
     org,
@@ -108,6 +109,8 @@ const SESSIONS = {
   offeredB: session({ org: AMSTERDAM, state: 'waiting', queuedMinutesAgo: 12, offeredTo: [UTRECHT, 'haaglanden'] }),
   // Offered before, but taken since: the offer no longer opens it.
   takenOfferB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advB1', offeredTo: [UTRECHT] }),
+  // Transferred from Utrecht to Amsterdam and answered there.
+  handedB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advB1', transferredFrom: UTRECHT }),
 };
 
 const message = (seq) => ({
@@ -174,6 +177,9 @@ const GET_ALLOWED = {
   'sessions/offeredB/messages/sys-1': ['supB'],
   'sessions/takenOfferB': ['advB1', 'supB'],
   'sessions/takenOfferB/messages/sys-1': ['advB1', 'supB'],
+  // Utrecht's supervisor counts it as handed on, but reads no more of it.
+  'sessions/handedB': ['advB1', 'supB', 'supA'],
+  'sessions/handedB/messages/sys-1': ['advB1', 'supB'],
   'sessions/ghost/messages/sys-1': [],
   'advisors/advA1': ['advA1', 'advA2', 'supA'],
   'advisors/advB1': ['advB1', 'supB'],
@@ -248,7 +254,7 @@ const QUERIES = [
     name: 'my chats of advB1',
     q: (db) => query(collection(db, 'sessions'), where('advisorUid', '==', 'advB1')),
     allowed: ['advB1'],
-    returns: ['activeB', 'endedB', 'takenOfferB'],
+    returns: ['activeB', 'endedB', 'handedB', 'takenOfferB'],
   },
   {
     name: 'supervisor view of utrecht (org == utrecht)',
@@ -260,7 +266,19 @@ const QUERIES = [
     name: 'supervisor view of amsterdam',
     q: (db) => query(collection(db, 'sessions'), where('org', '==', AMSTERDAM)),
     allowed: ['supB'],
-    returns: ['activeB', 'endedB', 'offeredB', 'overflowB', 'takenOfferB', 'waitB'],
+    returns: ['activeB', 'endedB', 'handedB', 'offeredB', 'overflowB', 'takenOfferB', 'waitB'],
+  },
+  {
+    name: 'handed on by utrecht (transferredFrom == utrecht)',
+    q: (db) => query(collection(db, 'sessions'), where('transferredFrom', '==', UTRECHT)),
+    allowed: ['supA'],
+    returns: ['handedB'],
+  },
+  {
+    name: 'timeline of handedB',
+    q: (db) => query(collection(db, 'sessions/handedB/messages'), orderBy('seq')),
+    allowed: ['advB1', 'supB'],
+    returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of activeA (by seq)',
