@@ -150,6 +150,7 @@ def main() -> int:
         web = serve_web.start()
         host, port = web.server_address[:2]
         print(f"\nDe widget op een voorbeeldpagina: http://{host}:{port}/")
+        print(f"De console voor adviseurs en supervisors: http://{host}:{port}/console/")
     except (FileNotFoundError, OSError) as e:
         print(f"\nDe widget kon niet worden geserveerd: {e}")
     print(f"\nDe chat draait lokaal: {api}/<naam>  (Ctrl-C stopt alles)")
