@@ -30,7 +30,7 @@ web-lint: $(WEB_STAMP)
 browser-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "browser-deps: $(CHROMIUM) is missing; installing Debian's chromium and chromium-driver (apt-get, needs root)"; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver \
+		apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q chromium chromium-driver \
 		|| { echo "browser-deps: could not install chromium: run 'apt-get install chromium chromium-driver' as root"; exit 1; }; \
 	fi
 
