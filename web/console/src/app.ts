@@ -22,6 +22,7 @@ import {
 import { ApiError, type Api } from './api'
 import { listenMetered } from './metered'
 import { clear, h } from './dom'
+import type { Report } from './figures'
 import { STRINGS, type Lang, type Strings } from './i18n'
 
 export interface Deps {
@@ -93,14 +94,6 @@ interface RegionStatus {
   queueLength: number
   advisorsOnline: number
   estimatedWaitMinutes: number | null
-}
-
-interface Report {
-  from: string
-  to: string
-  chats: number
-  minimum: number
-  tables: { name: string; title: string; columns: string[]; rows: (string | number | null)[][] }[]
 }
 
 interface StandardText {
@@ -1000,7 +993,8 @@ export class ConsoleApp {
     const me = this.me!
     const out = h('div', { class: 'report-out', 'aria-live': 'polite' })
     const period = h('select', { id: 'report-period' }, h('option', { value: 'month', text: t.periodMonth }), h('option', { value: 'week', text: t.periodWeek }))
-    const controls = h('div', { class: 'report-controls' }, h('label', { for: 'report-period', text: t.period }), period)
+    const range = h('select', { id: 'report-range' }, h('option', { value: '', text: t.rangeLastMonth }), ...[4, 12, 26, 52].map((n) => h('option', { value: String(n), text: t.rangeWeeks(n) })))
+    const controls = h('div', { class: 'report-controls' }, h('label', { for: 'report-range', text: t.range }), range, h('label', { for: 'report-period', text: t.period }), period)
     let org: HTMLSelectElement | null = null
     if (me.role === 'national') {
       org = h('select', { id: 'report-org' }, h('option', { value: '', text: t.allRegions }))
@@ -1012,21 +1006,22 @@ export class ConsoleApp {
     const load = async () => {
       const params = new URLSearchParams({ period: period.value })
       if (org?.value) params.set('org', org.value)
+      if (range.value) {
+        // Whole ISO weeks up to this Monday, in the browser's (Dutch) local dates.
+        const end = new Date()
+        end.setDate(end.getDate() - ((end.getDay() + 6) % 7))
+        const start = new Date(end)
+        start.setDate(start.getDate() - 7 * Number(range.value))
+        params.set('from', localDate(start))
+        params.set('to', localDate(end))
+      }
       show.disabled = true
       clear(out)
       out.append(h('p', { class: 'note', text: t.saving }))
       try {
-        const report = await this.deps.api.get<Report>(`report?${params}`)
+        const [report, figures] = await Promise.all([this.deps.api.get<Report>(`report?${params}`), import('./figures')])
         clear(out)
-        out.append(h('p', { class: 'note', text: t.reportSummary(report.from, report.to, report.chats, report.minimum) }))
-        for (const table of report.tables) {
-          const el = h('table', { class: 'active figures' }, h('caption', { text: table.title }))
-          el.append(h('thead', {}, h('tr', {}, ...table.columns.map((c) => h('th', { scope: 'col', text: c })))))
-          const body = h('tbody')
-          for (const row of table.rows) body.append(h('tr', {}, ...row.map((v) => h('td', { text: v === null ? `<${report.minimum}` : String(v) }))))
-          el.append(body)
-          out.append(el)
-        }
+        figures.renderFigures(out, report, t)
       } catch (err) {
         clear(out)
         out.append(h('p', { class: 'error', text: err instanceof ApiError ? err.message : t.error }))
@@ -1617,6 +1612,10 @@ class ChatView {
     close.addEventListener('click', () => this.app.dismiss(this.session.id))
     return h('div', { class: 'saved' }, h('p', { role: 'status', class: 'ok', text: this.t.saved }), close)
   }
+}
+
+function localDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
 let audio: AudioContext | null = null
