@@ -10,7 +10,11 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
 - a burst of intakes at a fixed pool of advisors (issue 3, tests/bench/burst.py):
   time to assignment, retries, failures, fall-back, and the capacity and
   one-advisor-per-chat invariants watched throughout (a violation exits 1);
-- `GET /api/status` throughput, latency and reads per 1,000 requests.
+- `GET /api/status` throughput, latency and reads per 1,000 requests;
+- the advisor console in headless Chromium (issue 6, tests/bench/console.py):
+  intake → queue row and message → chat panel, and Firestore reads per
+  advisor-hour from the console's own listener counts.
+`VTCHAT_BENCH_ONLY=console` runs only the console part.
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -35,6 +39,7 @@ from emulators.stack import reset_auth, reset_firestore  # noqa: E402
 
 from tests.agent import AdvisorAgent  # noqa: E402
 from tests.bench.burst import measure_burst, measure_status  # noqa: E402
+from tests.bench.console import measure_console  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -227,6 +232,10 @@ def reset() -> None:
 
 def main() -> int:
     api = os.environ["VTCHAT_API_URL"]
+    if os.environ.get("VTCHAT_BENCH_ONLY") == "console":
+        reset()
+        print("\n".join(measure_console(api, reset)))
+        return 0
     reset()
     lines = [*measure_latency(api), ""]
     reset()
@@ -234,6 +243,8 @@ def main() -> int:
     reset()
     lines += ["", *measure_presence_cost()]
     print("\n".join(lines), flush=True)
+    reset()
+    print("\n".join(["", *measure_console(api, reset)]), flush=True)
     started = time.perf_counter()
     reset()
     lines = ["", *measure_status(api), ""]
