@@ -167,6 +167,10 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=c.TIMEOUT)
     body = page.locator("body").inner_text()
     assert "Noor" not in body and "Sem" not in body
+    # ... and the visitors wait at the front of the queue for a colleague
+    # instead of for the advisor's grace period.
+    for visitor in (noor, sem):
+        assert c.session(svc, visitor.session_id)["state"] == "waiting"
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 

@@ -53,7 +53,9 @@ export interface Session {
   visitorPresence?: string
   transferNote?: string | null
   transferNoteBy?: string | null
-  registrationId?: string | null
+  transferredFrom?: string | null
+  /** The registration is saved (the console cannot read the chat record). */
+  registered?: boolean
   offeredTo?: string[]
   seq?: number
 }
@@ -139,6 +141,9 @@ const minutesSince = (t: Timestamp | null | undefined, now: number): number => {
   const m = millis(t)
   return m === null ? 0 : Math.max(0, Math.floor((now - m) / 60_000))
 }
+/** Chats of today, each once (a chat can be both transferred and answered by fall-back). */
+const countToday = (sessions: Session[], isToday: (s: Session) => boolean): number =>
+  new Set(sessions.filter(isToday).map((s) => s.id)).size
 const startOfToday = (): number => {
   const d = new Date()
   d.setHours(0, 0, 0, 0)
@@ -159,6 +164,7 @@ export class ConsoleApp {
   private mine = new Map<string, Session>()
   private orgSessions: Session[] = []
   private answeredByUs: Session[] = []
+  private transferredAway: Session[] = []
   private advisors = new Map<string, Advisor>()
   private regions = new Map<string, Region>()
   private texts: StandardText[] = []
@@ -353,6 +359,10 @@ export class ConsoleApp {
         this.answeredByUs = s
         this.renderSupervisor()
       })
+      this.watch('transferredAway', query(sessions, where('transferredFrom', '==', me.org)), (s) => {
+        this.transferredAway = s
+        this.renderSupervisor()
+      })
     }
   }
 
@@ -449,8 +459,8 @@ export class ConsoleApp {
     return [...this.mine.values()].filter((s) => s.state === 'active')
   }
 
-  // With chats still running, signing out asks first: they go back to the
-  // queue once the heartbeat has been missing for 2 minutes (advisor_lost).
+  // With chats still running, signing out asks first: going offline hands
+  // them back to the front of their queues at once (advisor_lost).
   private askSignOut(button: HTMLButtonElement): void {
     const active = this.activeChats().length
     if (!active) return void this.signOut()
@@ -468,14 +478,13 @@ export class ConsoleApp {
   }
 
   private async signOut(): Promise<void> {
-    // Going offline now would leave running chats with nobody (offline clears
-    // the heartbeat the tick watches): only without running chats.
     try {
-      if (this.status !== 'offline' && !this.activeChats().length) {
+      if (this.status !== 'offline' || this.activeChats().length) {
         await this.deps.api.call('availability', { status: 'offline' })
       }
     } catch {
-      // ignore: the tick sets a silent advisor offline after 2 minutes
+      // ignore: the tick sets a silent advisor offline after 2 minutes and
+      // hands their chats on then
     }
     for (const s of this.subs) s()
     this.subs = []
@@ -498,13 +507,31 @@ export class ConsoleApp {
     for (const status of ['online', 'paused', 'offline'] as const) {
       const id = `status-${status}`
       const input = h('input', { type: 'radio', name: 'status', id, value: status, checked: this.status === status })
-      input.addEventListener('change', () => void this.changeAvailability(status, this.capacity))
+      input.addEventListener('change', () => {
+        if (status === 'offline' && this.activeChats().length) this.askOffline(box)
+        else void this.changeAvailability(status, this.capacity)
+      })
       group.append(h('span', { class: `seg seg-${status}` }, input, h('label', { for: id, text: t[status] })))
     }
     const cap = h('select', { id: 'capacity' })
     for (let i = 1; i <= 5; i++) cap.append(h('option', { value: i, text: String(i), selected: i === this.capacity }))
     cap.addEventListener('change', () => void this.changeAvailability(this.status, Number(cap.value)))
     box.append(group, h('span', { class: 'cap' }, h('label', { for: 'capacity', text: t.capacity }), cap))
+  }
+
+  // Offline with chats running hands them to colleagues: ask first.
+  private askOffline(box: HTMLElement): void {
+    const t = this.t
+    const yes = h('button', { type: 'button', class: 'primary small', text: t.offlineAnyway })
+    const no = h('button', { type: 'button', class: 'small', text: t.cancel })
+    const row = h('div', { class: 'confirm', role: 'group', 'aria-label': t.offline }, h('span', { text: t.offlineActive(this.activeChats().length) }), yes, no)
+    box.append(row)
+    yes.focus()
+    yes.addEventListener('click', () => void this.changeAvailability('offline', this.capacity))
+    no.addEventListener('click', () => {
+      this.renderStatus()
+      this.statusBox?.querySelector<HTMLInputElement>(`#status-${this.status}`)?.focus()
+    })
   }
 
   private async changeAvailability(status: 'online' | 'paused' | 'offline', capacity: number): Promise<void> {
@@ -631,9 +658,8 @@ export class ConsoleApp {
   // --- chats ---------------------------------------------------------------------
 
   // Running chats, and ended ones still to register: those this page saw
-  // running, or that ended in the last 30 minutes (after a reload). The
-  // session does not say whether a registration was saved, so an ended chat
-  // stays until it is saved or closed here.
+  // running, or that ended in the last 30 minutes (after a reload) and have
+  // no registration yet.
   private visibleChats(): Session[] {
     const recent = Date.now() - 30 * 60_000
     return [...this.mine.values()]
@@ -642,7 +668,7 @@ export class ConsoleApp {
           (s.seq ?? 0) > (this.dismissed.get(s.id) ?? -1) &&
           (s.state === 'active' ||
             (s.state === 'ended' &&
-              !s.registrationId &&
+              !s.registered &&
               (this.views.has(s.id) || (millis(s.endedAt) ?? 0) >= recent)) ||
             this.savedHere.has(s.id)),
       )
@@ -828,8 +854,22 @@ export class ConsoleApp {
     const team = [...this.advisors.values()].sort((a, b) => (a.displayName ?? '').localeCompare(b.displayName ?? ''))
     const online = team.filter((a) => a.status === 'online' || a.status === 'paused')
     const isToday = (s: Session) => (millis(s.assignedAt) ?? 0) >= today
-    const handedOut = this.orgSessions.filter((s) => s.advisorOrg && s.advisorOrg !== me.org && isToday(s)).length
-    const handedIn = this.answeredByUs.filter((s) => s.org !== me.org && isToday(s)).length
+    // Fall-back keeps the chat in its region's org (another org answers);
+    // a transfer moves it to the other org's queue (transferredFrom says whence).
+    const handedOut = countToday(
+      [
+        ...this.orgSessions.filter((s) => s.advisorOrg && s.advisorOrg !== me.org),
+        ...this.transferredAway.filter((s) => s.org !== me.org),
+      ],
+      isToday,
+    )
+    const handedIn = countToday(
+      [
+        ...this.answeredByUs.filter((s) => s.org !== me.org),
+        ...this.orgSessions.filter((s) => s.transferredFrom && s.transferredFrom !== me.org),
+      ],
+      isToday,
+    )
     const all = new Map<string, Session>()
     for (const s of [...this.orgSessions, ...this.answeredByUs]) all.set(s.id, s)
     const active = [...all.values()].filter((s) => s.state === 'active')
@@ -1150,6 +1190,12 @@ class ChatView {
         for (const m of added) this.appendMessage(m)
         if (this.loaded && added.some((m) => m.sender === 'visitor')) this.cue(added.filter((m) => m.sender === 'visitor').length)
         this.loaded = true
+        // Nothing follows the end but the rewrite of every message's expiry,
+        // which would cost a read per message and show nothing new.
+        if (added.some((m) => m.kind === 'system' && m.event === 'ended')) {
+          this.unsub?.()
+          this.unsub = null
+        }
       },
       (err) => {
         // The chat was taken over or transferred: its timeline is no longer
@@ -1543,7 +1589,7 @@ class ChatView {
     const t = this.t
     const s = this.session
     this.composer = null
-    if (this.saved || (s.registrationId && !this.saved)) return this.buildSaved()
+    if (this.saved || s.registered) return this.buildSaved()
     const form = h('form', { class: 'registration', novalidate: true, 'aria-labelledby': `reg-${s.id}` })
     form.append(h('h4', { id: `reg-${s.id}`, text: t.registration }), h('p', { class: 'note', text: t.ended }))
     const errors = new Map<string, HTMLElement>()
@@ -1588,7 +1634,7 @@ class ChatView {
       submit.disabled = true
       submit.textContent = t.saving
       formError.textContent = ''
-      // The session's registrationId may arrive before the answer: keep the panel.
+      // The session's `registered` may arrive before the answer: keep the panel.
       this.app.markSaved(s.id, true)
       this.app.api
         .call('register', body)
