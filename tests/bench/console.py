@@ -201,12 +201,7 @@ def _latency(browser: Browser, url: str, api: str) -> list[str]:
             visitor = Visitor(api, nickname)
             intake_post.append(_now_ms() - start)
             to_queue.append(_seen(page, f"q{n}") - start)
-            requests.post(
-                f"{api}/leave",
-                json={"sessionId": visitor.session_id},
-                headers={"Authorization": f"Bearer {visitor.token}"},
-                timeout=10,
-            ).raise_for_status()
+            visitor.call("leave").raise_for_status()
             row = f'.queue li.q[data-session="{visitor.session_id}"]'
             page.wait_for_selector(row, state="detached")
 
@@ -379,14 +374,14 @@ def _shift(browser: Browser, url: str, api: str) -> list[str]:
         )
         active = Visitor(api, "Aanwezig")
         expect(chat(page, active.nickname)).to_be_visible()
-        visitor_beat = _cost_of(page, beats, lambda: _visitor_heartbeat(api, active))
+        visitor_beat = _cost_of(page, beats, lambda: active.call("heartbeat").raise_for_status())
         requests.post(
             f"{api}/end", json={"sessionId": active.session_id}, headers=staff.headers, timeout=10
         ).raise_for_status()
         set_status(page, "Pauze")
         waiting = Visitor(api, "Wachtend")
         page.wait_for_selector(f'.queue li.q[data-session="{waiting.session_id}"]')
-        waiting_beat = _cost_of(page, beats, lambda: _visitor_heartbeat(api, waiting))
+        waiting_beat = _cost_of(page, beats, lambda: waiting.call("heartbeat").raise_for_status())
 
     measured = _by_listener(signed_in, after)
     total = after["reads"] - signed_in["reads"]
@@ -436,15 +431,6 @@ def _shift(browser: Browser, url: str, api: str) -> list[str]:
         f" ({beats_per_hour:.0f}/h), each waiting visitor its refreshes to the queue listener",
         *([f"  page errors: {errors}"] if errors else []),
     ]
-
-
-def _visitor_heartbeat(api: str, visitor: Visitor) -> None:
-    requests.post(
-        f"{api}/heartbeat",
-        json={"sessionId": visitor.session_id},
-        headers={"Authorization": f"Bearer {visitor.token}"},
-        timeout=10,
-    ).raise_for_status()
 
 
 def measure_console(api: str, reset: Callable[[], None]) -> list[str]:

@@ -160,17 +160,25 @@ def api_url() -> str:
     return os.environ["VTCHAT_API_URL"].rstrip("/")
 
 
-@pytest.fixture
-def page(browser: Browser, emulators: dict[str, str]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="nl-NL")
+def open_page(browser: Browser, **options: Any) -> Page:
+    """A page in a fresh context that collects console errors in `page.console_errors`."""
+    context = browser.new_context(
+        **{"viewport": {"width": 1280, "height": 860}, "locale": "nl-NL", **options}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.console_errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, emulators: dict[str, str]) -> Iterator[Page]:
+    page = open_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="session")

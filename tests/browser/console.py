@@ -71,13 +71,17 @@ class Visitor:
         self.token: str = data["token"]
         self.nickname = nickname
 
-    def say(self, text: str) -> None:
-        answer = requests.post(
-            f"{self.api}/messages",
-            json={"sessionId": self.session_id, "messageId": str(uuid.uuid4()), "text": text},
+    def call(self, name: str, body: dict[str, Any] | None = None) -> requests.Response:
+        """POST to one of the visitor's endpoints with the session token, as the widget does."""
+        return requests.post(
+            f"{self.api}/{name}",
+            json={"sessionId": self.session_id, **(body or {})},
             headers={"Authorization": f"Bearer {self.token}"},
             timeout=10,
         )
+
+    def say(self, text: str) -> None:
+        answer = self.call("messages", {"messageId": str(uuid.uuid4()), "text": text})
         assert answer.status_code == 201, answer.text
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import console as c
 from tests.browser import widget as w
-from tests.browser.conftest import Site
+from tests.browser.conftest import Site, open_page
 from tests.support import create_staff
 from tests.unit.test_evaluation import record
 from vtchat.store import to_doc
@@ -65,20 +65,7 @@ def seed(svc: Any) -> dict[str, date]:
 
 
 def new_page(browser: Browser, **options: Any) -> Page:
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 860},
-        locale="nl-NL",
-        timezone_id="Europe/Amsterdam",
-        accept_downloads=True,
-        **options,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.console_errors = errors  # type: ignore[attr-defined]
-    return page
+    return open_page(browser, timezone_id="Europe/Amsterdam", accept_downloads=True, **options)
 
 
 def show_figures(page: Page, *, region: str | None = None) -> None:
