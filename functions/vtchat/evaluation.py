@@ -25,6 +25,9 @@ Period = Literal["week", "month"]
 Cell = str | int | float | None
 # What a suppressed cell shows in an export.
 SUPPRESSED = "<{minimum}"
+# A cell that is not small itself but hidden so that a small one cannot be
+# worked out from a total (complementary suppression); "x" as in CBS tables.
+COMPLEMENT = "x"
 DEFAULT_MINIMUM = 5
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 DURATION_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -77,6 +80,22 @@ class _Suppressor:
             self.count += 1
             return None
         return value
+
+    def parts(self, counts: Sequence[int]) -> list[Cell]:
+        """Cells that add up to a total a reader can find elsewhere (the chats
+        of a region and period, a share's denominator).
+
+        One hidden cell among them would be that total minus the others, so a
+        second one, the smallest that is left, is hidden with it.
+        """
+        cells: list[Cell] = [self.count_cell(count) for count in counts]
+        hidden = [i for i, cell in enumerate(cells) if cell is None]
+        shown = [i for i, cell in enumerate(cells) if cell]
+        if len(hidden) == 1 and shown:
+            smallest = min(shown, key=lambda i: counts[i])
+            cells[smallest] = COMPLEMENT
+            self.count += 1
+        return cells
 
     def over(
         self, values: Sequence[int], compute: Callable[[Sequence[int]], float]
@@ -200,7 +219,7 @@ def duration_distribution(
             sum(1 for m in minutes if low <= m and (high is None or m < high))
             for _, low, high in DURATION_BUCKETS
         ]
-        rows.append((region, *(cut.count_cell(c) for c in counts)))
+        rows.append((region, *cut.parts(counts)))
     return Table(
         name="duur",
         title="Duur van beantwoorde chats per regio",
@@ -217,12 +236,12 @@ def pattern(
     hours = Counter(local(r.started).hour for r in records)
     days = Counter(local(r.started).weekday() for r in records)
     hour_cut, day_cut = _Suppressor(minimum), _Suppressor(minimum)
+    hour_cells = hour_cut.parts([hours[hour] for hour in range(24)])
+    day_cells = day_cut.parts([days[day] for day in range(7)])
     hour_rows: list[tuple[Cell, ...]] = [
-        (f"{hour:02d}:00", hour_cut.count_cell(hours[hour])) for hour in range(24)
+        (f"{hour:02d}:00", cell) for hour, cell in enumerate(hour_cells)
     ]
-    day_rows: list[tuple[Cell, ...]] = [
-        (WEEKDAYS[day], day_cut.count_cell(days[day])) for day in range(7)
-    ]
+    day_rows: list[tuple[Cell, ...]] = [(WEEKDAYS[day], cell) for day, cell in enumerate(day_cells)]
     by_hour = Table(
         name="tijdstip",
         title="Begin van chats per uur van de dag",
@@ -257,10 +276,12 @@ def shares(records: Sequence[ChatRecordDoc], *, minimum: int = DEFAULT_MINIMUM) 
         cut = _Suppressor(minimum)
         counts = Counter(value for record in records for value in values(record))
         total = sum(counts.values())
+        ordered = sorted(counts.items())
+        cells = cut.parts([count for _, count in ordered])
         rows: list[tuple[Cell, ...]] = []
-        for value, count in sorted(counts.items()):
-            shown = cut.count_cell(count)
-            share = round(100 * count / total, 1) if shown is not None and total else None
+        for (value, count), shown in zip(ordered, cells, strict=True):
+            visible = shown is not None and shown != COMPLEMENT
+            share = round(100 * count / total, 1) if visible and total else None
             rows.append((value, shown, share))
         tables.append(
             Table(

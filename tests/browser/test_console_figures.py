@@ -38,7 +38,8 @@ def week_label(day: date) -> str:
 
 def seed(svc: Any) -> dict[str, date]:
     """Utrecht: 12 chats (3 left waiting) three weeks ago, 6 two weeks ago, 2 last week;
-    Haaglanden: 7 three weeks ago. Tuesdays, 10:00 local; last week's two at 14:00."""
+    Haaglanden: 7 three weeks ago. Tuesdays, 10:00 local; two weeks ago at 11:00,
+    last week's two at 14:00."""
     monday = this_monday()
     weeks = {"busy": monday - timedelta(weeks=3), "calm": monday - timedelta(weeks=2),
              "rare": monday - timedelta(weeks=1)}  # fmt: skip
@@ -51,7 +52,7 @@ def seed(svc: Any) -> dict[str, date]:
     records = [
         *[record(started=at("busy", 10)) for _ in range(9)],
         *[record(started=at("busy", 10), **left) for _ in range(3)],
-        *[record(started=at("calm", 10)) for _ in range(6)],
+        *[record(started=at("calm", 11)) for _ in range(6)],
         *[record(started=at("rare", 14)) for _ in range(2)],
         *[record(started=at("busy", 10), region="haaglanden", queued_org="haaglanden",
                  answering_org="haaglanden") for _ in range(7)],
@@ -145,7 +146,7 @@ def test_supervisor_sees_both_charts_and_downloads_every_table_as_csv(
     expect(hours).to_have_attribute(
         "aria-label",
         "Staafdiagram van het begin van chats per uur van de dag. Drukste uur: 10:00, "
-        "18 chats. 1 uur met minder dan 5 chats niet getoond.",
+        "12 chats. 2 uren niet getoond (minder dan 5 chats, of verborgen).",
     )
     assert_drawn(page, "trend")
     assert_drawn(page, "hours")
@@ -169,7 +170,14 @@ def test_supervisor_sees_both_charts_and_downloads_every_table_as_csv(
 
     _, rows = download(page, csv_button(page, "tijdstip"))
     by_hour = dict(rows[1:])
-    assert (by_hour["10:00"], by_hour["14:00"], by_hour["09:00"]) == ("18", "<5", "0")
+    # 14:00 alone would be the period's total minus the other hours: 11:00,
+    # the smallest other, is hidden with it.
+    assert (by_hour["10:00"], by_hour["11:00"], by_hour["14:00"], by_hour["09:00"]) == (
+        "12",
+        "x",
+        "<5",
+        "0",
+    )
 
     _, rows = download(page, csv_button(page, "samenvatting-per-maand"))
     assert rows[0][:4] == ["periode", "regio", "aangeboden", "beantwoord"]

@@ -101,13 +101,31 @@ def test_settlement_counts_chats_and_minutes_exactly_and_leaves_rotas_out() -> N
 
 
 def test_shares_count_every_choice_and_suppress_rare_ones() -> None:
-    records = [*month_of_utrecht(), record(topics=["stalking", "partner_violence"])]
+    records = [
+        *month_of_utrecht(),
+        record(topics=["stalking", "partner_violence"]),
+        *[record(topics=["psychological_pressure"])] * 6,
+    ]
     tables = {t.name: t for t in shares(records, minimum=5)}
     topics = {row[0]: row for row in tables["onderwerp"].rows}
-    assert topics["partner_violence"][1] == 30
+    assert topics["partner_violence"][1:] == (30, 81.1)
     assert topics["stalking"][1:] == (None, None)
+    # One hidden cell would be the total (from any share) minus the others:
+    # the smallest shown cell is hidden with it.
+    assert topics["psychological_pressure"][1:] == ("x", None)
+    assert tables["onderwerp"].suppressed == 2
     gender = tables["gender"].rows
-    assert gender == [("woman", 36, 100.0)]
+    assert gender == [("woman", 42, 100.0)]
+
+
+def test_a_lone_hidden_hour_takes_the_smallest_other_with_it() -> None:
+    at = [T0] * 6 + [T0 + timedelta(hours=1)] * 2 + [T0 + timedelta(hours=2)] * 7
+    tables = {t.name: t for t in report([record(started=t) for t in at], period="month")}
+    hours = dict(tables["tijdstip"].rows)
+    assert (hours["10:00"], hours["11:00"], hours["12:00"], hours["09:00"]) == ("x", None, 7, 0)
+    assert tables["tijdstip"].suppressed == 2
+    # Every start is a Tuesday: nothing to hide by weekday.
+    assert dict(tables["weekdag"].rows)["dinsdag"] == 15
 
 
 def test_the_time_of_day_pattern_is_local() -> None:

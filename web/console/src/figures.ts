@@ -23,7 +23,8 @@ export interface ReportTable {
   name: string
   title: string
   columns: string[]
-  // null: a count below `minimum`, suppressed by the server.
+  // null: a count below `minimum`, suppressed by the server; "x": hidden
+  // with it so that it cannot be worked out from a total.
   rows: Cell[][]
   suppressed: number
 }
@@ -128,7 +129,7 @@ function trendChart(parent: HTMLElement, table: ReportTable, minimum: number, t:
   const data = [1, 2, 3].map((column) => series(table, column))
   const busiest = peak(labels, data[0]!)
   const hidden = data.flat().filter((v) => v === null).length
-  const label = busiest ? t.trendLabel(labels[0]!, labels[labels.length - 1]!, busiest.label, busiest.value, hidden, minimum) : t.noFigures
+  const label = busiest ? t.trendLabel(labels[0]!, labels[labels.length - 1]!, busiest.label, busiest.value, hidden, minimum) : hidden ? t.allHidden(hidden) : t.noFigures
   const names = [t.seriesOffered, t.served, t.leftWaiting]
   const canvas = chartBox(parent, t.trendTitle, label)
   canvas.dataset.chart = 'trend'
@@ -157,7 +158,7 @@ function hoursChart(parent: HTMLElement, table: ReportTable, minimum: number, t:
   const values = series(table, 1)
   const busiest = peak(labels, values)
   const hidden = values.filter((v) => v === null).length
-  const label = busiest ? t.hoursLabel(busiest.label, busiest.value, hidden, minimum) : t.noFigures
+  const label = busiest ? t.hoursLabel(busiest.label, busiest.value, hidden, minimum) : hidden ? t.allHidden(hidden) : t.noFigures
   const canvas = chartBox(parent, t.hoursTitle, label)
   canvas.dataset.chart = 'hours'
   const options = baseOptions(t.chatsAxis, t.hourAxis)

@@ -141,7 +141,7 @@ export const en: Strings = {
   periodWeek: 'week',
   allRegions: 'All regions',
   show: 'Show',
-  reportSummary: (from: string, to: string, chats: number, min: number) => `${from} to ${to}: ${chats} chats. Counts below ${min} are not shown.`,
+  reportSummary: (from: string, to: string, chats: number, min: number) => `${from} to ${to}: ${chats} chats. Counts below ${min} are not shown (<${min}); x is a count hidden so that a small one cannot be worked out from a total.`,
   range: 'Range',
   rangeLastMonth: 'Last month',
   rangeWeeks: (n: number) => `Last ${n} weeks`,
@@ -156,9 +156,10 @@ export const en: Strings = {
   trendLabel: (first: string, last: string, peak: string, n: number, hidden: number, min: number) =>
     `Line chart of chats offered, answered and left while waiting per week, ${first} to ${last}. Busiest week: ${peak}, ${n} offered.${hidden ? ` ${hidden} ${hidden === 1 ? 'value' : 'values'} below ${min} not shown.` : ''}`,
   hoursLabel: (peak: string, n: number, hidden: number, min: number) =>
-    `Bar chart of chats starting per hour of the day. Busiest hour: ${peak}, ${n} chats.${hidden ? ` ${hidden} ${hidden === 1 ? 'hour' : 'hours'} with fewer than ${min} chats not shown.` : ''}`,
+    `Bar chart of chats starting per hour of the day. Busiest hour: ${peak}, ${n} chats.${hidden ? ` ${hidden} ${hidden === 1 ? 'hour' : 'hours'} not shown (fewer than ${min} chats, or hidden).` : ''}`,
   noFigures: 'No chats in this period.',
-  chartNote: (min: number) => `The charts' figures are in the tables too. A broken line or a missing bar is a count below ${min}.`,
+  allHidden: (hidden: number) => `All ${hidden} values are hidden: the counts are too small.`,
+  chartNote: (min: number) => `The charts' figures are in the tables too. A broken line or a missing bar is a count below ${min}, or a hidden count (x).`,
   csvAll: 'All tables as CSV',
   locked: 'Screen locked',
   lockedText: 'You were inactive for a while. Enter your password again to continue.',

@@ -139,7 +139,7 @@ export const nl = {
   periodWeek: 'week',
   allRegions: 'Alle regio’s',
   show: 'Tonen',
-  reportSummary: (from: string, to: string, chats: number, min: number) => `${from} tot ${to}: ${chats} gesprekken. Aantallen onder ${min} worden niet getoond.`,
+  reportSummary: (from: string, to: string, chats: number, min: number) => `${from} tot ${to}: ${chats} gesprekken. Aantallen onder ${min} worden niet getoond (<${min}); x is een aantal dat verborgen is zodat een klein aantal niet uit een totaal terug te rekenen is.`,
   range: 'Periode',
   rangeLastMonth: 'Vorige maand',
   rangeWeeks: (n: number) => `Laatste ${n} weken`,
@@ -154,9 +154,10 @@ export const nl = {
   trendLabel: (first: string, last: string, peak: string, n: number, hidden: number, min: number) =>
     `Lijndiagram van aangeboden, beantwoorde en tijdens het wachten beëindigde chats per week, ${first} tot en met ${last}. Drukste week: ${peak}, ${n} aangeboden.${hidden ? ` ${hidden} ${hidden === 1 ? 'waarde' : 'waarden'} onder ${min} niet getoond.` : ''}`,
   hoursLabel: (peak: string, n: number, hidden: number, min: number) =>
-    `Staafdiagram van het begin van chats per uur van de dag. Drukste uur: ${peak}, ${n} chats.${hidden ? ` ${hidden} ${hidden === 1 ? 'uur' : 'uren'} met minder dan ${min} chats niet getoond.` : ''}`,
+    `Staafdiagram van het begin van chats per uur van de dag. Drukste uur: ${peak}, ${n} chats.${hidden ? ` ${hidden} ${hidden === 1 ? 'uur' : 'uren'} niet getoond (minder dan ${min} chats, of verborgen).` : ''}`,
   noFigures: 'Geen chats in deze periode.',
-  chartNote: (min: number) => `De cijfers van de grafieken staan ook in de tabellen. Een onderbroken lijn of ontbrekende staaf is een aantal onder ${min}.`,
+  allHidden: (hidden: number) => `Alle ${hidden} waarden zijn verborgen: te kleine aantallen.`,
+  chartNote: (min: number) => `De cijfers van de grafieken staan ook in de tabellen. Een onderbroken lijn of ontbrekende staaf is een aantal onder ${min}, of een verborgen aantal (x).`,
   csvAll: 'Alle tabellen als CSV',
   locked: 'Scherm vergrendeld',
   lockedText: 'Je was een tijd niet actief. Voer je wachtwoord opnieuw in om verder te gaan.',
