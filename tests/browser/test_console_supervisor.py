@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import console as c
@@ -255,3 +256,34 @@ def test_heartbeat_keeps_an_online_advisor_present(
     page.clock.run_for("01:01")
     page.wait_for_timeout(300)
     assert beats == ["POST"]
+
+
+def test_a_chat_handed_over_comes_last_and_renumbers_nothing(
+    page: Page, emulators: dict[str, str], site: Site, api_url: str
+) -> None:
+    url = c.console_page(site, emulators, api_url, name="order.html")
+    bram = create_staff(org="utrecht", name="Bram")
+    anna = create_staff(org="utrecht", name="Anna")
+
+    def call(staff: Any, name: str, body: dict[str, Any]) -> None:
+        answer = requests.post(f"{api_url}/{name}", json=body, headers=staff.headers, timeout=10)
+        assert answer.status_code == 200, answer.text
+
+    call(bram, "availability", {"status": "online", "capacity": 1})
+    older = c.Visitor(api_url, "Ouder")
+    c.sign_in(page, url, anna)
+    c.set_status(page, "Online")
+    c.Visitor(api_url, "Nieuwer")
+    expect(c.chat(page, "Nieuwer").locator(".chat-label")).to_contain_text(
+        re.compile(r"^1 · Nieuwer"), timeout=c.TIMEOUT
+    )
+
+    # Assigned before Anna's own chat, but it reaches her screen after it.
+    call(bram, "transfer", {"sessionId": older.session_id, "toAdvisor": anna.uid})
+    expect(c.chat(page, "Ouder").locator(".chat-label")).to_contain_text(
+        re.compile(r"^2 · Ouder"), timeout=c.TIMEOUT
+    )
+    expect(c.chat(page, "Nieuwer").locator(".chat-label")).to_contain_text(re.compile(r"^1 · "))
+    page.keyboard.press("Alt+2")
+    expect(c.chat(page, "Ouder").get_by_role("textbox")).to_be_focused()
+    assert page.console_errors == []  # type: ignore[attr-defined]

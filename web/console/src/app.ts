@@ -175,6 +175,9 @@ export class ConsoleApp {
   // Chats on screen
   private views = new Map<string, ChatView>()
   private dismissed = new Map<string, number>()
+  // When each chat came to this screen: a chat handed over keeps its first
+  // assignedAt, and ordering by that would renumber the chats already open.
+  private arrived = new Map<string, number>()
   private savedHere = new Set<string>()
   private urgentSeen = new Set<string>()
   private assignChoice = new Map<string, string>()
@@ -672,7 +675,11 @@ export class ConsoleApp {
               (this.views.has(s.id) || (millis(s.endedAt) ?? 0) >= recent)) ||
             this.savedHere.has(s.id)),
       )
-      .sort((a, b) => (millis(a.assignedAt) ?? 0) - (millis(b.assignedAt) ?? 0))
+      .sort((a, b) => this.arrivedAt(a) - this.arrivedAt(b))
+  }
+
+  private arrivedAt(s: Session): number {
+    return this.arrived.get(s.id) ?? millis(s.assignedAt) ?? 0
   }
 
   private syncChats(): void {
@@ -682,6 +689,7 @@ export class ConsoleApp {
       if (!ids.has(id)) {
         view.stop()
         this.views.delete(id)
+        this.arrived.delete(id)
       }
     }
     const fresh: Session[] = []
@@ -690,6 +698,7 @@ export class ConsoleApp {
       if (view) view.update(s)
       else {
         this.views.set(s.id, new ChatView(this, s))
+        this.arrived.set(s.id, this.chatsLoaded ? Date.now() : this.arrivedAt(s))
         if (s.state === 'active') fresh.push(s)
       }
     }
