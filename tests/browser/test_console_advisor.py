@@ -117,6 +117,13 @@ def test_advisor_queue_accept_three_chats_end_and_register(
     page.keyboard.press("Control+Enter")
     expect(c.chat(page, "Noor").locator(".from-advisor")).to_contain_text("fijn dat je ons chat")
     page.set_viewport_size({"width": 1280, "height": 720})
+    # A laptop screen holds all three side by side: every composer and send
+    # button in view, nothing to scroll sideways.
+    for nickname in ("Merel", "Noor", "Sem"):
+        panel = c.chat(page, nickname)
+        expect(panel.get_by_role("textbox")).to_be_in_viewport()
+        expect(panel.get_by_role("button", name=re.compile("^Versturen"))).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     w.shot(page, artifacts, "console-01-three-chats")
     w.assert_accessible(page, site.base, "console three chats")
 
