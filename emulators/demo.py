@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 import serve_web
+from demo_figures import seed_figures
 from vtchat import expiry, topics
 from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo, setup_pubsub
 from vtchat.services import Services, services
@@ -140,6 +141,8 @@ def main() -> int:
     print("\nDemo-adviseurs (Auth-emulator):")
     for account in seed_demo(svc):
         print(f"  {account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
+    made = seed_figures(svc)
+    print(f"\nCijfers: {made} synthetische anonieme gespreksrecords over de afgelopen 12 weken")
     setup_pubsub(svc, push_base=api)
     every = float(os.environ.get("VTCHAT_DEMO_TICK_SECONDS", "15"))
     threading.Thread(target=tick_loop, args=(svc, every), daemon=True).start()

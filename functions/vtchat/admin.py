@@ -43,6 +43,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("sanne@utrecht.demo", DEMO_PASSWORD, "Sanne", "supervisor", "utrecht"),
     DemoAccount("joost@zob.demo", DEMO_PASSWORD, "Joost", "advisor", "zuidoost-brabant"),
     DemoAccount("fatima@haaglanden.demo", DEMO_PASSWORD, "Fatima", "advisor", "haaglanden"),
+    # The national figures only: no chats, nothing in Firestore.
+    DemoAccount("lotte@landelijk.demo", DEMO_PASSWORD, "Lotte", "national", "utrecht"),
 )
 
 
