@@ -40,6 +40,7 @@ from emulators.stack import reset_auth, reset_firestore  # noqa: E402
 from tests.agent import AdvisorAgent  # noqa: E402
 from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.bench.console import measure_console  # noqa: E402
+from tests.bench.figures import measure_figures  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -232,9 +233,14 @@ def reset() -> None:
 
 def main() -> int:
     api = os.environ["VTCHAT_API_URL"]
-    if os.environ.get("VTCHAT_BENCH_ONLY") == "console":
+    only = os.environ.get("VTCHAT_BENCH_ONLY")
+    if only == "console":
         reset()
         print("\n".join(measure_console(api, reset)))
+        return 0
+    if only == "figures":
+        reset()
+        print("\n".join(measure_figures()))
         return 0
     reset()
     lines = [*measure_latency(api), ""]
@@ -245,6 +251,8 @@ def main() -> int:
     print("\n".join(lines), flush=True)
     reset()
     print("\n".join(["", *measure_console(api, reset)]), flush=True)
+    reset()
+    print("\n".join(["", *measure_figures()]), flush=True)
     started = time.perf_counter()
     reset()
     lines = ["", *measure_status(api), ""]
