@@ -6,7 +6,8 @@
 Reads the anonymous chat records of chats that started in [from, to) (Dutch
 local dates), optionally of one region of origin, and writes one CSV per
 table: UTF-8 with a byte-order mark and `;` between fields, which is what a
-Dutch spreadsheet opens without an import dialog. Suppressed cells read `<5`;
+Dutch spreadsheet opens without an import dialog. Suppressed cells read `<5`,
+cells hidden with them so that they cannot be worked out from a total `x`;
 a text a spreadsheet would take for a formula gets a leading `'`.
 """
 
