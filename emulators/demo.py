@@ -20,13 +20,16 @@ from typing import Any
 
 import requests
 
-import serve_web
-from demo_figures import seed_figures
 from vtchat import expiry, topics
 from vtchat.admin import DEMO_ACCOUNTS, load_postcodes, seed_demo, setup_pubsub
 from vtchat.services import Services, services
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this folder is on the path and the repository is not.
+sys.path.insert(0, str(ROOT))
+
+from emulators import serve_web  # noqa: E402
+from emulators.demo_figures import seed_figures  # noqa: E402
 
 SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
 SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
@@ -52,8 +55,9 @@ def follow_stream(api: str, token: str, done: threading.Event) -> None:
     with requests.get(
         f"{api}/stream", headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=60
     ) as response:
-        for line in response.iter_lines(decode_unicode=True):
-            if line and line.startswith("data: "):
+        for raw in response.iter_lines():
+            line = raw.decode("utf-8")
+            if line.startswith("data: "):
                 event: dict[str, Any] = json.loads(line[6:])
                 if "position" in event:
                     say("[stream → bezoeker]", f"je bent nummer {event['position']} in de rij")
@@ -151,7 +155,7 @@ def main() -> int:
     conversation(api)
     try:
         web = serve_web.start()
-        host, port = web.server_address[:2]
+        host, port = str(web.server_address[0]), web.server_address[1]
         print(f"\nDe widget op een voorbeeldpagina: http://{host}:{port}/")
         print(f"De console voor adviseurs en supervisors: http://{host}:{port}/console/")
     except (FileNotFoundError, OSError) as e:

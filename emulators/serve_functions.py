@@ -35,7 +35,7 @@ def http_targets() -> list[str]:
     return sorted(name for name, kind in _function_registry.REGISTRY_MAP.items() if kind == "http")
 
 
-@Request.application  # type: ignore[untyped-decorator]
+@Request.application
 def _root(request: Request) -> Response:
     if request.path == "/healthz":
         return Response("ok\n", mimetype="text/plain")

@@ -20,12 +20,15 @@ Timed on a shared machine: compare ratios within one run, not absolute times.
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import statistics
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,11 @@ def summary(name: str, values: list[float], baseline: float | None) -> str:
     p50, p95 = statistics.median(values), percentile(values, 0.95)
     ratio = f"  {p50 / baseline:.2f}x the baseline p50" if baseline else ""
     return f"  {name:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}"
+
+
+def doc_with_text(text: str) -> Callable[[dict[str, Any]], bool]:
+    """An agent event whose document carries this text."""
+    return lambda event: bool(event.get("doc", {}).get("text") == text)
 
 
 def now_ms() -> float:
@@ -110,14 +118,14 @@ def measure_latency(api: str) -> list[str]:
                 headers=visitor,
                 timeout=10,
             ).raise_for_status()
-            seen = agent.wait_for(lambda e, t=text: e.get("doc", {}).get("text") == t)
+            seen = agent.wait_for(doc_with_text(text))
             to_advisor.append(seen["at"] - start)
 
             text = f"adviseur {n} {uuid.uuid4().hex[:6]}"
             start = now_ms()
             agent.call("messages", {"sessionId": sid, "messageId": new_id(), "text": text})
             with arrived:
-                arrived.wait_for(lambda t=text: t in arrivals, timeout=10)
+                arrived.wait_for(functools.partial(operator.contains, arrivals, text), timeout=10)
             to_visitor.append(arrivals[text] - start)
 
             # Baseline: the same listener, a direct write without the functions.
@@ -126,7 +134,7 @@ def measure_latency(api: str) -> list[str]:
             store.message(other, f"direct-{n}").set(
                 {"seq": 1000 + n, "kind": "text", "sender": "system", "text": text}
             )
-            seen = agent.wait_for(lambda e, t=text: e.get("doc", {}).get("text") == t)
+            seen = agent.wait_for(doc_with_text(text))
             baseline.append(seen["at"] - start)
         agent.call("end", {"sessionId": sid})
         base = statistics.median(baseline)

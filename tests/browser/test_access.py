@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser import widget as w
 from tests.browser.conftest import AdvisorClient, Site
@@ -134,7 +134,7 @@ def test_phone_320px_and_english(
     artifacts: Path,
     emulators: dict[str, str],
 ) -> None:
-    phone = {"width": 320, "height": 640}
+    phone: ViewportSize = {"width": 320, "height": 640}
     context = browser.new_context(
         viewport=phone, is_mobile=True, has_touch=True, reduced_motion="reduce"
     )

@@ -99,14 +99,14 @@ def axe_violations(page: Page, site_base: str) -> list[dict[str, Any]]:
     settle(page)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=f"{site_base}/axe.min.js")
-    result: dict[str, Any] = page.evaluate(
+    result: list[dict[str, Any]] = page.evaluate(
         """async () => {
             const r = await axe.run(document, { resultTypes: ['violations'] });
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary}))}));
         }"""
     )
-    return list(result)
+    return result
 
 
 def assert_accessible(page: Page, site_base: str, state: str) -> None:

@@ -99,7 +99,7 @@ class World:
     def token(self, kind: str, *, stream: bool) -> str | None:
         chat = self.ended if stream else self.chat
         expires = datetime.now(UTC) + timedelta(hours=1)
-        return {
+        tokens_by_kind: dict[str, str | None] = {
             "none": None,
             "visitor": chat["token"],
             "staff": self.staff.id_token,
@@ -114,7 +114,8 @@ class World:
                 session_id=chat["sessionId"],
                 expires_at=datetime.now(UTC) - timedelta(minutes=1),
             ),
-        }[kind]
+        }
+        return tokens_by_kind[kind]
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import Request
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
 
 from tests.support import Functions, create_staff, everyone_present, new_id, read_events
 from vtchat import availability, expiry, housekeeping, intake, lifecycle, presence, relay
@@ -332,7 +332,7 @@ def test_advisors_are_not_limited_by_the_visitor_budget(svc: Services) -> None:
 
 
 def _request(headers: dict[str, str]) -> Request:
-    return Request(EnvironBuilder(method="POST", headers=headers).get_environ())
+    return Request(EnvironBuilder(method="POST", headers=list(headers.items())).get_environ())
 
 
 def test_app_check_guards_intake_when_switched_on(svc: Services) -> None:

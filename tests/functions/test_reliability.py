@@ -19,7 +19,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -105,7 +105,7 @@ def record(figures: Figures) -> None:
     FIGURES[figures.scenario] = figures
 
 
-def all_at_once(calls: list[Callable[[], T]]) -> list[T]:
+def all_at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
     """Run the calls in threads released together; their results in completion order."""
     results: list[T] = []
     lock = threading.Lock()
@@ -427,7 +427,12 @@ def test_a_killed_instance_mid_burst_loses_and_doubles_nothing(
     # Two chats of one advisor: the visitor of one and the advisor in the other
     # send at once. (Two writers in one chat would be slowed down by the
     # emulator's lock timeout on every collision, which is not what is tested.)
-    intake = {"nickname": "Merel", "age": 16, "gender": "woman", "region": "utrecht"}
+    intake: dict[str, Any] = {
+        "nickname": "Merel",
+        "age": 16,
+        "gender": "woman",
+        "region": "utrecht",
+    }
     first = requests.post(f"{api}/intake", json=intake, timeout=10).json()
     second = requests.post(f"{api}/intake", json={**intake, "nickname": "Sanne"}, timeout=10)
     staff = create_staff(org="utrecht", name="Anna")

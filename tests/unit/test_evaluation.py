@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vtchat.evaluation import (
+    Cell,
     Table,
     percentile,
     report,
@@ -50,6 +51,11 @@ def record(**changes: Any) -> ChatRecordDoc:
     }
     base.update(changes)
     return ChatRecordDoc.model_validate(base)
+
+
+def by_label(table: Table) -> dict[Cell, Cell]:
+    """A two-column table as label → count."""
+    return {row[0]: row[1] for row in table.rows}
 
 
 def month_of_utrecht() -> list[ChatRecordDoc]:
@@ -121,18 +127,18 @@ def test_shares_count_every_choice_and_suppress_rare_ones() -> None:
 def test_a_lone_hidden_hour_takes_the_smallest_other_with_it() -> None:
     at = [T0] * 6 + [T0 + timedelta(hours=1)] * 2 + [T0 + timedelta(hours=2)] * 7
     tables = {t.name: t for t in report([record(started=t) for t in at], period="month")}
-    hours = dict(tables["tijdstip"].rows)
+    hours = by_label(tables["tijdstip"])
     assert (hours["10:00"], hours["11:00"], hours["12:00"], hours["09:00"]) == ("x", None, 7, 0)
     assert tables["tijdstip"].suppressed == 2
     # Every start is a Tuesday: nothing to hide by weekday.
-    assert dict(tables["weekdag"].rows)["dinsdag"] == 15
+    assert by_label(tables["weekdag"])["dinsdag"] == 15
 
 
 def test_the_time_of_day_pattern_is_local() -> None:
     tables = {t.name: t for t in report([record()] * 6, period="month")}
-    hours = dict(tables["tijdstip"].rows)
+    hours = by_label(tables["tijdstip"])
     assert hours["10:00"] == 6 and hours["09:00"] == 0
-    assert dict(tables["weekdag"].rows)["dinsdag"] == 6
+    assert by_label(tables["weekdag"])["dinsdag"] == 6
 
 
 def test_percentile_is_nearest_rank() -> None:

@@ -60,7 +60,7 @@ def test_the_document_is_plain_json_in_a_stable_order() -> None:
 
 
 def test_every_error_code_carries_its_error_class_status() -> None:
-    classes = [errors.ChatError, *_subclasses(errors.ChatError)]
+    classes: list[type[errors.ChatError]] = [errors.ChatError, *_subclasses(errors.ChatError)]
     for cls in classes:
         if cls.code in ERROR_CODES:
             assert ERROR_CODES[cls.code].status == cls.status, cls.code
@@ -68,7 +68,8 @@ def test_every_error_code_carries_its_error_class_status() -> None:
 
 
 def test_every_error_code_the_functions_raise_is_described() -> None:
-    classes = {cls.__name__: cls.code for cls in [errors.ChatError, *_subclasses(errors.ChatError)]}
+    every: list[type[errors.ChatError]] = [errors.ChatError, *_subclasses(errors.ChatError)]
+    classes = {cls.__name__: cls.code for cls in every}
     raised = set()
     for path in [*(ROOT / "functions" / "vtchat").glob("*.py"), MAIN]:
         text = path.read_text(encoding="utf-8")
@@ -114,7 +115,7 @@ def test_the_push_endpoints_are_marked_internal_and_the_stream_is_an_event_strea
 
 
 def _subclasses(cls: type[errors.ChatError]) -> list[type[errors.ChatError]]:
-    found = []
+    found: list[type[errors.ChatError]] = []
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
