@@ -184,6 +184,11 @@ def release_advisor(
     store = svc.store
     advisor_ref = store.advisor(uid)
     chat_refs = [snap.reference for snap in store.query(store.active_chats_of(uid))]
+    if lost_before is None and not chat_refs:
+        # Signed off with nothing running: the availability write already
+        # set them offline, and every offline toggle would otherwise pay a
+        # transaction. (A chat assigned before that write is in the query.)
+        return []
 
     def body(transaction: Transaction) -> tuple[list[str], list[str]] | None:
         advisor_snap = store.get(advisor_ref, transaction=transaction)

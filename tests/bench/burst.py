@@ -38,6 +38,7 @@ from typing import Any
 import requests
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from tests.bench.stats import percentile
 from tests.support import Functions
 from vtchat import availability as advisor_availability
 from vtchat import housekeeping, intake, lifecycle
@@ -73,17 +74,12 @@ STATUS_THREADS = 8
 STATUS_SECONDS = float(os.environ.get("VTCHAT_BENCH_STATUS_SECONDS", "10"))
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
-
-
 def dist(values: list[float], unit: str = "ms") -> str:
     """p50 / p95 / max of durations in seconds, shown in `unit` (ms or s)."""
     if not values:
         return "n/a"
     scale, width = (1000.0, 7) if unit == "ms" else (1.0, 5)
-    p50, p95, top = statistics.median(values), pct(values, 0.95), max(values)
+    p50, p95, top = statistics.median(values), percentile(values, 0.95), max(values)
     return (
         f"p50 {p50 * scale:{width}.1f} {unit}  p95 {p95 * scale:{width}.1f} {unit}"
         f"  max {top * scale:{width}.1f} {unit}"

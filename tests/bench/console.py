@@ -40,7 +40,8 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 from emulators import serve_web
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DIST, Site
+from tests.bench.stats import latency_line
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DIST, Site, open_page
 from tests.browser.console import Visitor, chat, console_page, set_status, sign_in
 from tests.support import create_staff, parse_sse
 
@@ -82,15 +83,8 @@ def _now_ms() -> float:
     return time.time() * 1000
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _line(name: str, values: list[float], baseline: float | None = None) -> str:
-    p50, p95 = statistics.median(values), _percentile(values, 0.95)
-    ratio = f"  {p50 / baseline:.2f}x the baseline p50" if baseline else ""
-    return f"  {name:<52} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}"
+    return latency_line(name, values, baseline, width=52)
 
 
 def _expect(page: Page, key: str, selector: str, text: str) -> None:
@@ -160,16 +154,13 @@ class _Heartbeats:
 
 @contextmanager
 def _console(browser: Browser, url: str) -> Iterator[tuple[Page, list[str]]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="nl-NL")
-    page = context.new_page()
+    page = open_page(browser)
     page.set_default_timeout(TIMEOUT_MS)
     page.add_init_script(_WATCHER)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        yield page, errors
+        yield page, page.console_errors  # type: ignore[attr-defined]
     finally:
-        context.close()
+        page.context.close()
 
 
 def _wait_quiet(page: Page, settle_s: float = 1.5, timeout_s: float = 15.0) -> None:

@@ -44,20 +44,14 @@ from tests.agent import AdvisorAgent  # noqa: E402
 from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.bench.console import measure_console  # noqa: E402
 from tests.bench.figures import measure_figures  # noqa: E402
+from tests.bench.stats import latency_line  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def summary(name: str, values: list[float], baseline: float | None) -> str:
-    p50, p95 = statistics.median(values), percentile(values, 0.95)
-    ratio = f"  {p50 / baseline:.2f}x the baseline p50" if baseline else ""
-    return f"  {name:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms{ratio}"
+    return latency_line(name, values, baseline, width=44)
 
 
 def doc_with_text(text: str) -> Callable[[dict[str, Any]], bool]:
