@@ -50,10 +50,10 @@ def sign_in(email: str, password: str) -> str:
     return str(response.json()["idToken"])
 
 
-def follow_stream(api: str, token: str, done: threading.Event) -> None:
-    """Print the visitor's event stream as the widget would receive it."""
+def follow_stream(stream_url: str, token: str, done: threading.Event) -> None:
+    """Print the visitor's event stream as the widget would receive it (not through Hosting)."""
     with requests.get(
-        f"{api}/stream", headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=60
+        stream_url, headers={"Authorization": f"Bearer {token}"}, stream=True, timeout=60
     ) as response:
         for raw in response.iter_lines():
             line = raw.decode("utf-8")
@@ -95,7 +95,9 @@ def conversation(api: str) -> None:
     sid = intake["sessionId"]
     say("bezoeker", f"start een chat via postcode 3511 → {intake['region']['name']}")
     done = threading.Event()
-    threading.Thread(target=follow_stream, args=(api, intake["token"], done), daemon=True).start()
+    threading.Thread(
+        target=follow_stream, args=(intake["streamUrl"], intake["token"], done), daemon=True
+    ).start()
     time.sleep(0.5)
     requests.post(f"{api}/availability", json={"status": "online"}, headers=advisor, timeout=10)
     say("Anna (adviseur)", "zet zich online en krijgt de chat toegewezen")

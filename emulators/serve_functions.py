@@ -1,63 +1,102 @@
-"""Serve every entry point of functions/main.py on one local port.
+"""Serve every entry point of functions/main.py as production serves it.
 
-Each entry point gets its own functions-framework app, as it will in Cloud
-Functions, mounted under /api/<name> (the paths Firebase Hosting rewrites to
-the deployed functions). Threaded, because event streams stay open.
+Each function runs in its own process under functions-framework's production
+server (gunicorn, `functions-framework --target <name>` without --debug), with
+the threads, workers and timeout that infra/functions.json gives its Cloud Run
+service (emulators/functions_plan.py). In front, on the API port, a stand-in
+for Firebase Hosting rewrites /api/<name> to the hosted functions and buffers
+their responses as Hosting does (emulators/hosting_proxy.py). The event stream
+is not behind Hosting: it answers on its own port (VTCHAT_STREAM_URL).
+
+Exits when any function process exits, so the stack notices.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import subprocess
 import sys
-from collections.abc import Iterable
+import threading
+import time
+import urllib.request
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
-import functions_framework
-from functions_framework import _function_registry
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from the stack
+    sys.path.insert(0, str(ROOT))
 
-if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+from emulators.functions_plan import FunctionPlan, load, stream_url  # noqa: E402
+from emulators.hosting_proxy import serve  # noqa: E402
 
-SOURCE = Path(__file__).resolve().parent.parent / "functions" / "main.py"
+SOURCE = ROOT / "functions" / "main.py"
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def http_targets() -> list[str]:
-    """Names of the HTTP entry points that functions/main.py registers."""
-    module, spec = _function_registry.load_function_module(str(SOURCE))
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return sorted(name for name, kind in _function_registry.REGISTRY_MAP.items() if kind == "http")
+def command(plan: FunctionPlan, host: str) -> list[str]:
+    """The production server's command line (the console script `functions-framework`)."""
+    return [
+        sys.executable,
+        "-m",
+        "functions_framework",
+        f"--target={plan.name}",
+        f"--source={SOURCE}",
+        f"--host={host}",
+        f"--port={plan.port}",
+    ]
 
 
-@Request.application
-def _root(request: Request) -> Response:
-    if request.path == "/healthz":
-        return Response("ok\n", mimetype="text/plain")
-    return Response("not found\n", status=404, mimetype="text/plain")
+def _answers(host: str, port: int) -> bool:
+    try:
+        with _NO_PROXY.open(f"http://{host}:{port}/", timeout=1.0):
+            return True
+    except urllib.error.HTTPError:
+        return True  # any HTTP answer: the server is up
+    except OSError:
+        return False
 
 
-def _at_root(app: WSGIApplication) -> WSGIApplication:
-    # Deployed functions see their own path as "/"; without this Flask would
-    # redirect /api/intake to /api/intake/ and lose the POST body.
-    def call(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        environ["PATH_INFO"] = environ.get("PATH_INFO") or "/"
-        return app(environ, start_response)
+class Functions:
+    """The function processes: started together, watched, stopped together."""
 
-    return call
+    def __init__(self, plans: list[FunctionPlan], host: str, env: dict[str, str]) -> None:
+        self.plans = plans
+        self.host = host
+        self.env = env
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._up: set[str] = set()
 
+    def start(self) -> None:
+        for plan in self.plans:
+            env = {**self.env, **plan.environment()}
+            self.procs[plan.name] = subprocess.Popen(
+                command(plan, self.host), cwd=ROOT, env=env, stdin=subprocess.DEVNULL
+            )
 
-def build_app() -> DispatcherMiddleware:
-    mounts = {
-        f"/api/{name}": _at_root(functions_framework.create_app(target=name, source=str(SOURCE)))
-        for name in http_targets()
-    }
-    return DispatcherMiddleware(_root, mounts)
+    def ready(self) -> bool:
+        for plan in self.plans:
+            if plan.name not in self._up and _answers(self.host, plan.port):
+                self._up.add(plan.name)
+        return len(self._up) == len(self.plans)
+
+    def exited(self) -> str | None:
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                return f"{name} exited with code {proc.returncode}"
+        return None
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + 10
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def main() -> None:
@@ -65,19 +104,35 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)
     args = parser.parse_args()
-    server = make_server(args.host, args.port, build_app(), threaded=True)
+    minutes = float(os.environ.get("VTCHAT_STREAM_MAX_MINUTES") or 10)
+    plans = load(api_port=args.port, stream_max_minutes=minutes)
+    env = dict(os.environ)
+    env.setdefault("VTCHAT_STREAM_URL", stream_url(args.host, args.port))
+    functions = Functions(plans, args.host, env)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"functions: serving on http://{args.host}:{args.port}/api/<name>", file=sys.stderr)
+    functions.start()
+    hosted = {plan.name: plan for plan in plans if plan.hosting}
+    server = serve(args.host, args.port, hosted, ready=functions.ready)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(
+        f"functions: {len(plans)} functions under gunicorn; Hosting stand-in on "
+        f"http://{args.host}:{args.port}/api/<name>; stream on {env['VTCHAT_STREAM_URL']}",
+        file=sys.stderr,
+    )
     try:
-        server.serve_forever()
+        while (why := functions.exited()) is None:
+            time.sleep(0.5)
+        print(f"functions: {why}", file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.shutdown()
+        functions.stop()
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+if __package__ in (None, ""):  # run as a script: emulators/ is sys.path[0], not the root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from emulators import functions_plan
+
 ROOT = Path(__file__).resolve().parent.parent
 EMULATORS = ROOT / "emulators"
 LOGS = EMULATORS / ".logs"
@@ -351,13 +355,20 @@ SERVICE = {
             "functions server",
             "VTCHAT_API_URL",
             Address("127.0.0.1", 5001),
-            60.0,
+            # One production server per function (19 processes) on 2 cores.
+            120.0,
             "/healthz",
             _anything,
         ),
     )
 }
 ENV_VARS = tuple(SERVICE[name].env_var for name in SERVICES)
+# The event stream is not behind the Hosting stand-in: its own address.
+STREAM_URL_VAR = "VTCHAT_STREAM_URL"
+
+
+def _stream_url(api: Address) -> str:
+    return functions_plan.stream_url(api.host, api.port)
 
 
 @dataclass
@@ -589,6 +600,8 @@ class Stack:
         address = service.parse(value)
         if service.answers(address, timeout=2.0):
             self.env[service.env_var] = value
+            if service.name == "functions":
+                self.env[STREAM_URL_VAR] = self.environ.get(STREAM_URL_VAR) or _stream_url(address)
             _say(f"{service.name}: using the running {service.title} ({service.env_var}={value})")
             return None
         if not _is_loopback(address.host):
@@ -672,6 +685,7 @@ class Stack:
         argv = [sys.executable, str(SERVE_FUNCTIONS), "--host", address.host]
         argv += ["--port", str(address.port)]
         env.update(self.env)
+        env[STREAM_URL_VAR] = _stream_url(address)
         env["PYTHONUNBUFFERED"] = "1"
         return argv, ROOT, env
 
@@ -707,6 +721,8 @@ class Stack:
         self._running.append(_Running(service, address, proc, log))
         self.started.append(service.name)
         self.env[service.env_var] = service.env_value(address)
+        if service.name == "functions":
+            self.env[STREAM_URL_VAR] = _stream_url(address)
 
     def _wait_ready(self, names: Sequence[str]) -> None:
         pending = [run for run in self._running if run.service.name in names]

@@ -22,6 +22,15 @@ locals {
     join("__", concat([index.collectionGroup], [for f in index.fields : f.fieldPath])) => index
   }
 
+  # Single-field indexes Firestore does not keep by default: collection-group
+  # scope. The stream function's shared listener (vtchat.fanout) range-queries
+  # every session's `messages` by `createdAt`; without this index production
+  # refuses the query, while the emulator, which needs no index, runs it.
+  field_indexes = {
+    for o in local.firestore_indexes_file.fieldOverrides :
+    "${o.collectionGroup}__${o.fieldPath}" => o if length(o.indexes) > 0
+  }
+
   # Collection groups whose documents carry `expireAt` (vtchat.store.EPHEMERAL).
   ttl_collection_groups = toset(["messages", "sessions", "advisors"])
 }
@@ -85,6 +94,28 @@ resource "google_firestore_field" "expire_at_ttl" {
 
   # An empty index_config removes the field's single-field indexes.
   index_config {}
+}
+
+# A growing timestamp is a write hot spot only past about 500 writes a second
+# per collection; the chat writes a few messages a minute.
+resource "google_firestore_field" "indexed" {
+  for_each = local.field_indexes
+
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = each.value.collectionGroup
+  field      = each.value.fieldPath
+
+  index_config {
+    dynamic "indexes" {
+      for_each = each.value.indexes
+      content {
+        order        = try(indexes.value.order, null)
+        array_config = try(indexes.value.arrayConfig, null)
+        query_scope  = indexes.value.queryScope
+      }
+    }
+  }
 }
 
 resource "google_firebaserules_ruleset" "firestore" {

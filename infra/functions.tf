@@ -22,27 +22,19 @@
 locals {
   stream_timeout_seconds = ceil(var.stream_max_minutes * 60) + 60
 
+  # infra/functions.json is the one table of how each function is served; the
+  # local stack (emulators/serve_functions.py) reads the same file, so a limit
+  # that bites here bites in `make demo` and `make test` too.
   functions = {
-    intake       = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 20, publishes_offers = true }
-    resume       = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 10, publishes_offers = false }
-    stream       = { public = true, memory = "1Gi", timeout = local.stream_timeout_seconds, concurrency = 500, max_instances = 20, publishes_offers = false }
-    messages     = { public = true, memory = "512Mi", timeout = 60, concurrency = 80, max_instances = 30, publishes_offers = false }
-    leave        = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
-    heartbeat    = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
-    availability = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
-    accept       = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
-    end          = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 10, publishes_offers = false }
-    transfer     = { public = true, memory = "512Mi", timeout = 60, concurrency = 40, max_instances = 5, publishes_offers = false }
-    urgent       = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
-    register     = { public = true, memory = "512Mi", timeout = 30, concurrency = 40, max_instances = 5, publishes_offers = false }
-    texts        = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }
-    report       = { public = true, memory = "1Gi", timeout = 120, concurrency = 10, max_instances = 3, publishes_offers = false }
-    status       = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 10, publishes_offers = false }
-    regions      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 5, publishes_offers = false }
-    openapi      = { public = true, memory = "512Mi", timeout = 30, concurrency = 80, max_instances = 3, publishes_offers = false }
-    offer        = { public = false, memory = "512Mi", timeout = 30, concurrency = 20, max_instances = 10, publishes_offers = false }
-    tick         = { public = false, memory = "512Mi", timeout = 120, concurrency = 1, max_instances = 1, publishes_offers = true }
+    for name, f in jsondecode(file("${path.module}/functions.json")).functions : name => merge(f, {
+      timeout = f.timeout_seconds == null ? local.stream_timeout_seconds : f.timeout_seconds
+    })
   }
+
+  # The event stream's own address, handed to the widget with its session
+  # token: Cloud Run's deterministic URL of the stream service, or a domain
+  # mapped straight to it (var.stream_url). Never a Hosting rewrite.
+  stream_url = coalesce(var.stream_url, "https://stream-${data.google_project.this.number}.${var.region}.run.app")
 
   public_functions = toset([for name, f in local.functions : name if f.public])
   push_functions   = toset([for name, f in local.functions : name if !f.public])
@@ -53,6 +45,7 @@ locals {
       GOOGLE_CLOUD_PROJECT      = var.project_id
       VTCHAT_APP_CHECK          = var.app_check_enforced ? "on" : "off"
       VTCHAT_STREAM_MAX_MINUTES = tostring(var.stream_max_minutes)
+      VTCHAT_STREAM_URL         = local.stream_url
       # The topics' storage policy is enforced in transit: publish in-region.
       VTCHAT_PUBSUB_ENDPOINT = "${var.region}-pubsub.googleapis.com:443"
     },
@@ -139,7 +132,13 @@ resource "google_cloudfunctions2_function" "fn" {
     ingress_settings               = each.value.public ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
     all_traffic_on_latest_revision = true
     service_account_email          = google_service_account.function[each.key].email
-    environment_variables          = local.function_environment
+    # functions-framework's gunicorn runs 4 threads per CPU unless THREADS
+    # says otherwise, and every open request (an event stream for minutes)
+    # holds one: without this an instance of concurrency 500 serves 4.
+    environment_variables = merge(local.function_environment, {
+      THREADS = tostring(each.value.concurrency)
+      WORKERS = "1"
+    })
 
     secret_environment_variables {
       key        = "VTCHAT_SESSION_KEY"

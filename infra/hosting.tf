@@ -25,7 +25,7 @@ locals {
       "default-src 'self'",
       "script-src 'self' ${local.recaptcha_script_sources}",
       "frame-src ${local.recaptcha_frame_sources}",
-      "connect-src 'self' https://content-firebaseappcheck.googleapis.com",
+      "connect-src 'self' ${local.stream_url} https://content-firebaseappcheck.googleapis.com",
       "img-src 'self' data:",
       "style-src 'self'",
       "font-src 'self'",
@@ -80,9 +80,13 @@ locals {
   ]
 
   # /api/<name> -> the Cloud Run service of function <name> (2nd gen
-  # functions are Cloud Run services of the same name).
+  # functions are Cloud Run services of the same name). Not the event stream:
+  # Hosting buffers a streamed response until it ends and cuts rewritten
+  # requests at 60 s (docs/platform.md); the widget opens it on the stream
+  # function's own URL (VTCHAT_STREAM_URL, handed out with the token).
+  hosted_functions = toset([for name, f in local.functions : name if f.public && f.hosting])
   api_rewrites = [
-    for name in sort(tolist(local.public_functions)) : {
+    for name in sort(tolist(local.hosted_functions)) : {
       source = "/api/${name}"
       run    = { serviceId = name, region = var.region }
     }

@@ -8,6 +8,11 @@ output "function_uris" {
   value       = { for name, fn in google_cloudfunctions2_function.fn : name => fn.service_config[0].uri }
 }
 
+output "stream_url" {
+  description = "Where the widget opens its event stream (VTCHAT_STREAM_URL): the stream function itself, not a Hosting rewrite."
+  value       = local.stream_url
+}
+
 output "function_service_accounts" {
   description = "Service account of every function by entry point."
   value       = { for name, sa in google_service_account.function : name => sa.email }

@@ -68,6 +68,17 @@ variable "min_instances" {
   }
 }
 
+variable "stream_url" {
+  description = "Public https URL of the event stream when a domain is mapped straight to the stream function (no Hosting in between: Hosting buffers streamed responses). Null: Cloud Run's deterministic URL https://stream-PROJECT_NUMBER.REGION.run.app."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.stream_url == null || can(regex("^https://[a-z0-9.-]+(/[A-Za-z0-9._/-]*)?$", var.stream_url))
+    error_message = "stream_url must be an https URL without query or fragment."
+  }
+}
+
 variable "stream_max_minutes" {
   description = "How long one event stream stays open before the server closes it and the widget reconnects (VTCHAT_STREAM_MAX_MINUTES). The stream function's timeout is this plus one minute."
   type        = number

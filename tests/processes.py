@@ -29,7 +29,7 @@ import requests
 
 from tests.support import ROOT
 
-SERVE_FUNCTIONS = ROOT / "emulators" / "serve_functions.py"
+SERVE_FUNCTIONS = ROOT / "emulators" / "one_process.py"
 HOLD_REPLY_ENV = "VTCHAT_TEST_HOLD_REPLY_FILE"
 _READY_TIMEOUT_SECONDS = 30.0
 _HELD_REPLY_SECONDS = 60.0
@@ -42,7 +42,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class FunctionsProcess:
-    """`emulators/serve_functions.py` on a free port, killable and restartable.
+    """`emulators/one_process.py` on a free port, killable and restartable.
 
     Inherits the environment (the emulator variables the suite runs with),
     plus `env` overrides such as a higher message rate limit.
@@ -197,6 +197,6 @@ def _hold_replies_after_commit(hold_file: Path) -> None:
 if __name__ == "__main__":
     if hold := os.environ.get(HOLD_REPLY_ENV):
         _hold_replies_after_commit(Path(hold))
-    from emulators import serve_functions
+    from emulators import one_process
 
-    serve_functions.main()
+    one_process.main()

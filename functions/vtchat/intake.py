@@ -131,4 +131,5 @@ def start_chat(
         expires_at=token_expiry,
         region=RegionRef(id=region.id, name=region.name),
         resume_code=resume.display(resume_code),
+        stream_url=svc.settings.stream_url,
     )

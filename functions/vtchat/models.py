@@ -318,6 +318,10 @@ class IntakeResponse(_Model):
     region: RegionRef
     # Shown to the visitor to write down: it brings them back if the tab closes.
     resume_code: str
+    # Where the widget opens its event stream: the stream function itself, not
+    # the Hosting rewrite the other calls take. Null only on a local test
+    # server without one.
+    stream_url: str | None
 
 
 class ResumeResponse(IntakeResponse):

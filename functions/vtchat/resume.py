@@ -72,5 +72,6 @@ def resume(svc: Services, request: ResumeRequest, *, now: datetime | None = None
         expires_at=token_expiry,
         region=RegionRef(id=session.region, name=svc.directory.get(session.region).name),
         resume_code=display(request.resume_code),
+        stream_url=svc.settings.stream_url,
         state=session.state,
     )

@@ -28,6 +28,7 @@ from vtchat.settings import Settings, settings
 from vtchat.store import Store
 
 if TYPE_CHECKING:
+    from vtchat.fanout import Fanout
     from vtchat.status import StatusBoard
 
 _STAFF_ROLES = ("advisor", "supervisor", "national")
@@ -37,6 +38,7 @@ class Services:
     def __init__(self, config: Settings) -> None:
         self.settings = config
         self._lock = threading.Lock()
+        self._fanout: Fanout | None = None
 
     @functools.cached_property
     def store(self) -> Store:
@@ -64,6 +66,17 @@ class Services:
         from vtchat.status import StatusBoard
 
         return StatusBoard(self)
+
+    @property
+    def fanout(self) -> Fanout:
+        """The instance's shared listeners for every open event stream (one, ever)."""
+        from vtchat.fanout import Fanout
+
+        store = self.store
+        with self._lock:
+            if self._fanout is None:
+                self._fanout = Fanout(store)
+            return self._fanout
 
     @functools.cached_property
     def postcodes(self) -> PostcodeIndex:

@@ -75,6 +75,10 @@ class Settings(BaseModel):
     max_waiting_per_org: Annotated[int, Field(ge=1, le=10_000)] = 40
     # Wrong resume codes per instance and minute before resuming pauses.
     resume_failures_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 30
+    # The event stream's own address, handed to the widget with its token:
+    # never a Firebase Hosting rewrite, which would buffer the stream
+    # (docs/platform.md). Required in production; the local stack sets it.
+    stream_url: str | None = Field(default=None, max_length=300, pattern=r"^https?://[^\s?#]+$")
     # App Check on intake: on in production, off on the emulators.
     app_check: bool = True
     # Pub/Sub's regional endpoint: required when the topics' storage policy is
@@ -85,6 +89,12 @@ class Settings(BaseModel):
     def _presence_in_order(self) -> Settings:
         if not self.visitor_seen_refresh < self.visitor_stale <= self.visitor_grace:
             raise ValueError("expected visitor_seen_refresh < visitor_stale <= visitor_grace")
+        return self
+
+    @model_validator(mode="after")
+    def _stream_url_in_production(self) -> Settings:
+        if not self.emulated and not (self.stream_url or "").startswith("https://"):
+            raise ValueError("VTCHAT_STREAM_URL must be the stream function's https URL")
         return self
 
     @property
@@ -140,6 +150,8 @@ def load_settings() -> Settings:
     overrides["app_check"] = _SWITCHES[app_check]
     if pubsub_endpoint := os.environ.get("VTCHAT_PUBSUB_ENDPOINT"):
         overrides["pubsub_endpoint"] = pubsub_endpoint
+    if stream_url := os.environ.get("VTCHAT_STREAM_URL"):
+        overrides["stream_url"] = stream_url
     if schedule_file := os.environ.get("VTCHAT_SCHEDULE_FILE"):
         overrides["schedule_file"] = Path(schedule_file)
     return Settings.model_validate(

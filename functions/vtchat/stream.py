@@ -1,10 +1,11 @@
 """The visitor's server-sent-events stream of their chat's timeline.
 
-One Firestore listener per connection on `messages where seq > last` delivers
-the missed entries first and then new ones as they commit, so a reconnect with
-`Last-Event-ID` costs only the entries it missed. Entries are emitted strictly
-in `seq` order without gaps: an entry that arrives early waits for the ones
-before it.
+One query delivers the entries missed since `Last-Event-ID`, then the
+instance's shared listener (vtchat.fanout) the new ones as they commit, so a
+reconnect costs only the entries it missed and an open stream costs no
+listener of its own. Entries are emitted strictly in `seq` order without gaps:
+an entry that arrives early waits for the ones before it, and one that comes
+twice is sent once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import queue
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from google.api_core import exceptions as api_exceptions
 
 from vtchat import presence, queueing
 from vtchat.errors import BadRequest, NotFound
+from vtchat.fanout import QueueChanged
 from vtchat.logs import log
 from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
 from vtchat.routing import estimate_wait, wait_minutes
@@ -89,16 +90,10 @@ class _QueuePlace:
         self.last_sent: QueueUpdate | None = None
         self.done = session.state != "waiting" or session.ticket is None
 
-    def watch(self, arrivals: queue.Queue[Any]) -> Any:
-        if self.done:
-            return None
-
-        def on_snapshot(docs: Any, _changes: Any, _read_time: Any) -> None:
-            self._svc.store.count_listener_reads(len(docs))
-            waiting = (docs[0].to_dict() or {}).get("waiting", []) if docs else []
-            arrivals.put(_QueueChanged([str(t) for t in waiting]))
-
-        return self._svc.store.queue(self._org).on_snapshot(on_snapshot)
+    @property
+    def org(self) -> str | None:
+        """The organisation whose queue the stream follows, while it waits."""
+        return None if self.done else self._org
 
     def update(self, waiting: list[str] | None = None) -> QueueUpdate | None:
         """The update to send, if the place or the estimate changed."""
@@ -121,34 +116,23 @@ class _QueuePlace:
         return update
 
 
-class _QueueChanged:
-    def __init__(self, waiting: list[str]) -> None:
-        self.waiting = waiting
+def _missed(svc: Services, session_id: str, after: int) -> list[MessageDoc]:
+    """The entries after `after` already stored: one query, then the shared listener."""
+    store = svc.store
+    query = store.messages(session_id).where(filter=where("seq", ">", after)).order_by("seq")
+    found = store.query(query)
+    store.count_listener_reads(len(found))
+    return [from_snapshot(MessageDoc, snap) for snap in found]
 
 
 def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) -> Iterator[str]:
-    store = svc.store
-    arrivals: queue.Queue[MessageDoc | Exception | _QueueChanged] = queue.Queue()
-
-    def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
-        added = [c.document for c in changes if c.type.name == "ADDED"]
-        store.count_listener_reads(len(added))
-        try:
-            for document in added:
-                arrivals.put(from_snapshot(MessageDoc, document))
-        except ValueError as e:
-            # End the stream rather than skip an entry: the client reconnects
-            # with its Last-Event-ID and nothing is silently lost.
-            arrivals.put(e)
-
-    watch = (
-        store.messages(session_id)
-        .where(filter=where("seq", ">", after))
-        .order_by("seq")
-        .on_snapshot(on_snapshot)
-    )
+    fanout = svc.fanout
+    mailbox: queue.Queue[MessageDoc | Exception | QueueChanged] = queue.Queue()
     place = _QueuePlace(svc, session)
-    queue_watch = place.watch(arrivals)
+    queue_org = place.org
+    # Subscribe before reading what was missed: an entry committed in between
+    # arrives both ways, and the second copy is dropped by its seq below.
+    fanout.subscribe(mailbox, session_id=session_id, org=queue_org)
     started = time.monotonic()
     deadline = started + svc.settings.stream_max_duration.total_seconds()
     keepalive = svc.settings.stream_keepalive.total_seconds()
@@ -162,6 +146,8 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
     # False while the visitor's side may close the stream: then they dropped.
     closed_by_us = not tracks_presence
     try:
+        for entry in _missed(svc, session_id, after):
+            mailbox.put(entry)
         yield f"retry: {RETRY_MS}\n\n"
         while True:
             remaining = deadline - time.monotonic()
@@ -172,13 +158,13 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
             if tracks_presence and time.monotonic() - seen_at >= presence_refresh:
                 seen_at = _record_seen(svc, session_id)
             try:
-                item = arrivals.get(timeout=min(keepalive, remaining))
+                item = mailbox.get(timeout=min(keepalive, remaining))
             except queue.Empty:
                 # Advisors coming and going change the estimate, not the place.
                 refreshed = place.update()
                 yield format_queue_update(refreshed) if refreshed else ": keep-alive\n\n"
                 continue
-            if isinstance(item, _QueueChanged):
+            if isinstance(item, QueueChanged):
                 changed = place.update(item.waiting)
                 if changed is not None:
                     yield format_queue_update(changed)
@@ -192,6 +178,8 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                 )
                 closed_by_us = True
                 return
+            if item.seq < next_seq:
+                continue  # the second copy of an entry already sent
             pending[item.seq] = item
             while next_seq in pending:
                 entry = pending.pop(next_seq)
@@ -210,9 +198,7 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                     closed_by_us = True
                     return
     finally:
-        watch.unsubscribe()  # type: ignore[no-untyped-call]
-        if queue_watch is not None:
-            queue_watch.unsubscribe()
+        fanout.unsubscribe(mailbox, session_id=session_id, org=queue_org)
         if not closed_by_us:
             presence.visitor_dropped(svc, session_id=session_id)
         log("INFO", "stream_closed", sessionId=session_id, events=sent, lastSeq=next_seq - 1)

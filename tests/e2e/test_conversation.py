@@ -36,13 +36,14 @@ def agent(emulators: dict[str, str]) -> Iterator[AdvisorAgent]:
 class VisitorStream:
     """The widget's event stream: fetch-style, token in a header, resumable."""
 
-    def __init__(self, api: str, token: str, last_event_id: int | None = None) -> None:
-        url = urlsplit(api)
+    def __init__(self, stream_url: str, token: str, last_event_id: int | None = None) -> None:
+        # The stream function's own address from the intake: not behind Hosting.
+        url = urlsplit(stream_url)
         headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         self.connection = http.client.HTTPConnection(url.netloc, timeout=60)
-        self.connection.request("GET", f"{url.path}/stream", headers=headers)
+        self.connection.request("GET", url.path or "/", headers=headers)
         # http.client lets go of the socket once the response owns it; keep it to cut it.
         self.socket = self.connection.sock
         self.response = self.connection.getresponse()
@@ -110,7 +111,7 @@ def test_visitor_and_advisor_talk_the_stream_resumes_and_the_advisor_ends(
     entry = next(s for s in queued["sessions"] if s["id"] == sid)
     assert (entry["nickname"], entry["ageBand"], entry["state"]) == ("Vlinder", "24-30", "waiting")
 
-    stream = VisitorStream(api, chat["token"])
+    stream = VisitorStream(chat["streamUrl"], chat["token"])
     assert stream.next().type == "queued"
 
     assert agent.call("availability", {"status": "online", "capacity": 1})["status"] == 200
@@ -153,7 +154,7 @@ def test_visitor_and_advisor_talk_the_stream_resumes_and_the_advisor_ends(
             == 201
         )
 
-    resumed = VisitorStream(api, chat["token"], last_event_id=last_seen)
+    resumed = VisitorStream(chat["streamUrl"], chat["token"], last_event_id=last_seen)
     again = [resumed.next(), resumed.next()]
     assert [e.data["text"] for e in again] == missed
     assert [e.id for e in again] == [last_seen + 1, last_seen + 2]

@@ -2,7 +2,7 @@
 
 schemathesis draws requests from vtchat.openapi's document, valid ones and
 invalid ones, and sends them in process to the real entry points
-(emulators/serve_functions.build_app(), so the same /api/<name> routing as the
+(emulators/one_process.build_app(), so the same /api/<name> routing as the
 local server) on the emulators. Each request carries a real credential, none,
 or a forged one. Every answer must be no 5xx, a documented status, the
 documented content type, and a body and headers that match the schema.
@@ -30,7 +30,7 @@ from typing import Any
 import jsonschema
 import pytest
 import schemathesis
-from emulators.serve_functions import build_app
+from emulators.one_process import build_app
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error

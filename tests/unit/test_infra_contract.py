@@ -115,7 +115,10 @@ def _topology() -> tuple[list[str], list[topics.SubscriptionSpec]]:
 
 
 def _functions() -> dict[str, dict[str, Any]]:
-    table: dict[str, dict[str, Any]] = _locals("functions.tf")["functions"]
+    """infra/functions.json, which functions.tf reads (tests/unit/test_serving_contract.py)."""
+    table: dict[str, dict[str, Any]] = json.loads((INFRA / "functions.json").read_text())[
+        "functions"
+    ]
     return table
 
 
@@ -145,7 +148,7 @@ def test_push_targets_are_private_and_the_rest_public_behind_hosting() -> None:
     for name, spec in _functions().items():
         assert spec["public"] is (name not in push_targets), name
     rewrites = _locals("hosting.tf")["api_rewrites"]
-    assert "local.public_functions" in rewrites and "/api/${name}" in rewrites
+    assert "local.hosted_functions" in rewrites and "/api/${name}" in rewrites
 
 
 def test_push_function_timeouts_fit_their_ack_deadlines() -> None:
@@ -154,13 +157,14 @@ def test_push_function_timeouts_fit_their_ack_deadlines() -> None:
     table = _functions()
     for spec in subscriptions:
         if spec.push_to:
-            assert table[spec.push_to]["timeout"] <= spec.ack_deadline_seconds, spec.name
+            assert table[spec.push_to]["timeout_seconds"] <= spec.ack_deadline_seconds, spec.name
 
 
 def test_stream_timeout_outlasts_the_stream() -> None:
     default_minutes = settings_module.Settings.model_fields["stream_max_duration"].default
     assert _variable("stream_max_minutes")["default"] * 60 == default_minutes.total_seconds()
-    assert _functions()["stream"]["timeout"] == "${local.stream_timeout_seconds}"
+    assert _functions()["stream"]["timeout_seconds"] is None
+    assert "local.stream_timeout_seconds" in _locals("functions.tf")["functions"]
     timeout = _locals("functions.tf")["stream_timeout_seconds"]
     assert timeout == "${ceil(var.stream_max_minutes * 60) + 60}"
 

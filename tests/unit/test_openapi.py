@@ -8,7 +8,7 @@ from typing import Any
 
 import functions_framework
 import pytest
-from emulators.serve_functions import http_targets
+from emulators.one_process import http_targets
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 

@@ -37,6 +37,8 @@ export interface SessionGrant {
   expiresAt: string
   region: RegionRef
   resumeCode: string
+  /** The stream function's own URL: Hosting would buffer the stream (docs/platform.md). */
+  streamUrl: string | null
   state?: 'waiting' | 'active' | 'ended'
 }
 
@@ -156,10 +158,6 @@ export class Api {
 
   async leave(token: string, sessionId: string, keepalive = false): Promise<void> {
     await this.call('POST', 'leave', { token, body: { sessionId }, keepalive })
-  }
-
-  streamUrl(): string {
-    return `${this.base}/stream`
   }
 }
 

@@ -718,7 +718,8 @@ export function mount(launcher: Launcher): { open(): void } {
     const current: Session = {
       grant,
       inDanger,
-      stream: new EventStream(api.streamUrl(), grant.token, {
+      // Never `${api}/stream`: that path is a Hosting rewrite, which buffers.
+      stream: new EventStream(grant.streamUrl ?? '', grant.token, {
         onEvent: (event) => {
           if (session === current) handleEvent(current, event)
         },

@@ -71,6 +71,8 @@ export class EventStream {
 
   /** One connection; returns the HTTP status (0 for a network error). */
   private async connectOnce(): Promise<number> {
+    // No stream address from the server: nothing to follow (never guess one).
+    if (!/^https?:\/\//.test(this.url)) return 404
     this.controller = new AbortController()
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream' }
     if (this.lastEventId !== null) headers['Last-Event-ID'] = String(this.lastEventId)

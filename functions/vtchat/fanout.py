@@ -1,0 +1,205 @@
+"""One instance, one listener: every open stream fed from a shared Firestore watch.
+
+Production's server holds one thread per open stream, up to 500 per instance
+(infra/functions.json). If each stream opened its own listeners, that would be
+a thousand gRPC Listen streams and a thousand consumer threads on one client,
+far past the hundred listeners per client Firestore advises (docs/platform.md).
+So an instance listens once to every timeline entry written since shortly
+before it started listening (a collection-group query on `messages` by
+`createdAt`), once to the queue documents, and hands each stream what belongs
+to its session or its organisation's queue.
+
+Nothing falls between the listener and a stream: a stream subscribes first and
+only then reads what it missed with one query; an entry committed meanwhile
+comes both ways and the stream drops the second copy by its `seq`.
+
+The watch keeps every document it matches in memory and sorts them all for
+each snapshot, so the window is rolled: every `window` a new listener starts
+from a little before now, and the old one is closed once the new one has
+caught up. A listener that dies is started again from the same point, so its
+replacement brings whatever the dead one may have missed.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from vtchat.logs import log
+from vtchat.models import MessageDoc
+from vtchat.store import Store, from_snapshot, where
+
+Mailbox = queue.Queue[Any]
+
+
+class QueueChanged:
+    """An organisation's queue document changed: the waiting tickets, in order."""
+
+    def __init__(self, waiting: list[str]) -> None:
+        self.waiting = waiting
+
+
+class _Listener:
+    def __init__(self, fanout: Fanout, since: datetime) -> None:
+        self.since = since
+        self.started = time.monotonic()
+        self.caught_up = threading.Event()
+        query = fanout.store.client.collection_group("messages").where(
+            filter=where("createdAt", ">=", since)
+        )
+        self.watch = query.on_snapshot(fanout.on_entries(self))
+
+    def close(self) -> None:
+        self.watch.unsubscribe()  # type: ignore[no-untyped-call]
+
+
+class Fanout:
+    """The instance's listeners and the streams they feed; thread-safe."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        window: timedelta = timedelta(minutes=10),
+        overlap: timedelta = timedelta(minutes=2),
+        check_every: float = 2.0,
+    ) -> None:
+        self.store = store
+        self._window = window.total_seconds()
+        self._overlap = overlap
+        self._check_every = check_every
+        self._lock = threading.Lock()
+        self._sessions: dict[str, set[Mailbox]] = defaultdict(set)
+        self._orgs: dict[str, set[Mailbox]] = defaultdict(set)
+        self._waiting: dict[str, list[str]] = {}
+        self._listeners: list[_Listener] = []
+        self._queue_watch: Any = None
+        self._keeper: threading.Thread | None = None
+
+    # --- streams --------------------------------------------------------------------
+
+    def subscribe(self, mailbox: Mailbox, *, session_id: str, org: str | None) -> None:
+        """Feed `mailbox` the session's new entries, and `org`'s queue if given."""
+        with self._lock:
+            self._start_locked()
+            self._sessions[session_id].add(mailbox)
+            if org is not None:
+                self._orgs[org].add(mailbox)
+                if org in self._waiting:
+                    mailbox.put(QueueChanged(self._waiting[org]))
+
+    def unsubscribe(self, mailbox: Mailbox, *, session_id: str, org: str | None) -> None:
+        with self._lock:
+            self._drop(self._sessions, session_id, mailbox)
+            if org is not None:
+                self._drop(self._orgs, org, mailbox)
+
+    def leave_queue(self, mailbox: Mailbox, *, org: str) -> None:
+        """The stream's chat is no longer waiting: no more queue updates for it."""
+        with self._lock:
+            self._drop(self._orgs, org, mailbox)
+
+    @staticmethod
+    def _drop(table: dict[str, set[Mailbox]], key: str, mailbox: Mailbox) -> None:
+        boxes = table.get(key)
+        if boxes is not None:
+            boxes.discard(mailbox)
+            if not boxes:
+                del table[key]
+
+    @property
+    def streams(self) -> int:
+        with self._lock:
+            return sum(len(boxes) for boxes in self._sessions.values())
+
+    # --- listeners ------------------------------------------------------------------
+
+    def _start_locked(self) -> None:
+        if self._keeper is not None:
+            return
+        self._listeners.append(_Listener(self, self._since()))
+        self._queue_watch = self.store.client.collection("queues").on_snapshot(self._on_queues)
+        self._keeper = threading.Thread(target=self._keep, name="vtchat-fanout", daemon=True)
+        self._keeper.start()
+
+    def _since(self) -> datetime:
+        # Server timestamps against this instance's clock: the overlap covers skew.
+        return datetime.now(UTC) - self._overlap
+
+    def on_entries(self, listener: _Listener) -> Any:
+        def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
+            added = [c.document for c in changes if c.type.name == "ADDED"]
+            self.store.count_listener_reads(len(added))
+            for document in added:
+                session = document.reference.parent.parent
+                if session is None or session.parent.id != "sessions":
+                    continue
+                with self._lock:
+                    boxes = list(self._sessions.get(session.id, ()))
+                if not boxes:
+                    continue
+                try:
+                    entry: MessageDoc | Exception = from_snapshot(MessageDoc, document)
+                except ValueError as e:
+                    # The stream ends rather than skip it; the client resumes.
+                    entry = e
+                for box in boxes:
+                    box.put(entry)
+            listener.caught_up.set()
+
+        return on_snapshot
+
+    def _on_queues(self, docs: Any, changes: Any, _read_time: Any) -> None:
+        self.store.count_listener_reads(len(changes))
+        for change in changes:
+            if change.type.name == "REMOVED":
+                continue
+            org = change.document.id
+            waiting = [str(t) for t in (change.document.to_dict() or {}).get("waiting", [])]
+            with self._lock:
+                self._waiting[org] = waiting
+                boxes = list(self._orgs.get(org, ()))
+            for box in boxes:
+                box.put(QueueChanged(waiting))
+
+    def _keep(self) -> None:
+        """Roll the window and replace a listener that died; never raises."""
+        while True:
+            time.sleep(self._check_every)
+            try:
+                self._roll()
+            except Exception as e:  # noqa: BLE001 - the keeper must outlive any one failure
+                log("ERROR", "fanout_keeper_failed", error=type(e).__name__)
+
+    def _roll(self) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+            queue_watch = self._queue_watch
+        newest = listeners[-1]
+        if not newest.watch.is_active:
+            log("WARNING", "fanout_listener_restarted")
+            self._replace(listeners, _Listener(self, min(lis.since for lis in listeners)))
+            return
+        if queue_watch is not None and not queue_watch.is_active:
+            log("WARNING", "fanout_queue_listener_restarted")
+            with self._lock:
+                self._queue_watch = self.store.client.collection("queues").on_snapshot(
+                    self._on_queues
+                )
+        if len(listeners) == 1 and time.monotonic() - newest.started >= self._window:
+            with self._lock:
+                self._listeners.append(_Listener(self, self._since()))
+        elif len(listeners) > 1 and newest.caught_up.is_set():
+            self._replace(listeners[:-1], None)
+
+    def _replace(self, old: list[_Listener], new: _Listener | None) -> None:
+        with self._lock:
+            if new is not None:
+                self._listeners.append(new)
+            self._listeners = [lis for lis in self._listeners if lis not in old]
+        for listener in old:
+            listener.close()
