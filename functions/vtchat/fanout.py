@@ -48,13 +48,13 @@ class _Listener:
         self.since = since
         self.started = time.monotonic()
         self.caught_up = threading.Event()
-        query = fanout.store.client.collection_group("messages").where(
+        query = fanout.client.collection_group("messages").where(
             filter=where("createdAt", ">=", since)
         )
         self.watch = query.on_snapshot(fanout.on_entries(self))
 
     def close(self) -> None:
-        self.watch.unsubscribe()  # type: ignore[no-untyped-call]
+        self.watch.unsubscribe()
 
 
 class Fanout:
@@ -64,11 +64,15 @@ class Fanout:
         self,
         store: Store,
         *,
+        client: Any = None,
         window: timedelta = timedelta(minutes=10),
         overlap: timedelta = timedelta(minutes=2),
         check_every: float = 2.0,
     ) -> None:
         self.store = store
+        # A client of its own: closing a listener never touches the channel
+        # the requests' reads and commits use.
+        self.client = client if client is not None else store.client
         self._window = window.total_seconds()
         self._overlap = overlap
         self._check_every = check_every
@@ -79,6 +83,10 @@ class Fanout:
         self._listeners: list[_Listener] = []
         self._queue_watch: Any = None
         self._keeper: threading.Thread | None = None
+        self._closed = threading.Event()
+        # How often the window rolled and a dead listener was replaced (for tests and logs).
+        self.rolls = 0
+        self.restarts = 0
 
     # --- streams --------------------------------------------------------------------
 
@@ -122,7 +130,7 @@ class Fanout:
         if self._keeper is not None:
             return
         self._listeners.append(_Listener(self, self._since()))
-        self._queue_watch = self.store.client.collection("queues").on_snapshot(self._on_queues)
+        self._queue_watch = self.client.collection("queues").on_snapshot(self._on_queues)
         self._keeper = threading.Thread(target=self._keep, name="vtchat-fanout", daemon=True)
         self._keeper.start()
 
@@ -168,31 +176,45 @@ class Fanout:
 
     def _keep(self) -> None:
         """Roll the window and replace a listener that died; never raises."""
-        while True:
-            time.sleep(self._check_every)
+        while not self._closed.wait(self._check_every):
             try:
                 self._roll()
             except Exception as e:  # noqa: BLE001 - the keeper must outlive any one failure
                 log("ERROR", "fanout_keeper_failed", error=type(e).__name__)
 
+    def close(self) -> None:
+        """Stop listening (tests; an instance's listeners end with it)."""
+        self._closed.set()
+        with self._lock:
+            listeners, self._listeners = self._listeners, []
+            queue_watch, self._queue_watch = self._queue_watch, None
+        for listener in listeners:
+            listener.close()
+        if queue_watch is not None:
+            queue_watch.unsubscribe()
+
     def _roll(self) -> None:
         with self._lock:
             listeners = list(self._listeners)
             queue_watch = self._queue_watch
+        if not listeners:
+            return
         newest = listeners[-1]
         if not newest.watch.is_active:
             log("WARNING", "fanout_listener_restarted")
+            self.restarts += 1
             self._replace(listeners, _Listener(self, min(lis.since for lis in listeners)))
             return
         if queue_watch is not None and not queue_watch.is_active:
             log("WARNING", "fanout_queue_listener_restarted")
             with self._lock:
-                self._queue_watch = self.store.client.collection("queues").on_snapshot(
+                self._queue_watch = self.client.collection("queues").on_snapshot(
                     self._on_queues
                 )
         if len(listeners) == 1 and time.monotonic() - newest.started >= self._window:
             with self._lock:
                 self._listeners.append(_Listener(self, self._since()))
+                self.rolls += 1
         elif len(listeners) > 1 and newest.caught_up.is_set():
             self._replace(listeners[:-1], None)
 

@@ -75,7 +75,8 @@ class Services:
         store = self.store
         with self._lock:
             if self._fanout is None:
-                self._fanout = Fanout(store)
+                listen = firestore.Client(project=self.settings.project_id)
+                self._fanout = Fanout(store, client=listen)
             return self._fanout
 
     @functools.cached_property
