@@ -65,8 +65,10 @@ class Fanout:
         store: Store,
         *,
         client: Any = None,
-        window: timedelta = timedelta(minutes=10),
-        overlap: timedelta = timedelta(minutes=2),
+        # Short: the watch sorts every document it holds for each snapshot, so
+        # it should hold only the last few minutes of the whole country's chats.
+        window: timedelta = timedelta(minutes=2),
+        overlap: timedelta = timedelta(minutes=1),
         check_every: float = 2.0,
     ) -> None:
         self.store = store
