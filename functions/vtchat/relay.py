@@ -1,17 +1,24 @@
-"""Relaying a message from the visitor or the advisor into the timeline."""
+"""Relaying a message from the visitor or the advisor into the timeline.
+
+A message costs two Firestore round trips: one read of the session and the
+message id together, and one commit that creates the message and moves the
+session's `seq` on, on condition that the session is still as read (else the
+store reads again and retries). A transaction would add a BeginTransaction
+round trip, and its locks make two writers of one chat wait for each other.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat.errors import Conflict, Forbidden, NotFound, RateLimited
 from vtchat.limits import BucketState, spend_token
 from vtchat.logs import log
 from vtchat.models import MessageAccepted, MessageDoc, MessageRequest, Sender, SessionDoc, Staff
 from vtchat.services import Services
-from vtchat.store import from_snapshot
+from vtchat.settings import Settings
+from vtchat.store import Store, from_snapshot
 from vtchat.timeline import TimelineWriter
 
 _ENDED = "Dit gesprek is beëindigd. Start een nieuwe chat als je nog iets wilt vragen."
@@ -29,70 +36,107 @@ def post_message(
     `staff` is None for the visitor, whose token the caller has already bound
     to `request.session_id`.
     """
-    store = svc.store
-    session_ref = store.session(request.session_id)
-    message_ref = store.message(request.session_id, request.message_id)
-    sender: Sender = "visitor" if staff is None else "advisor"
-    sent_at = now or datetime.now(UTC)
-    config = svc.settings
+    post = _Post(svc.store, svc.settings, request, staff, sent_at=now or datetime.now(UTC))
+    result = svc.store.run_optimistic(post.attempt)
+    if not result.duplicate:
+        log(
+            "INFO",
+            "message_relayed",
+            sessionId=request.session_id,
+            sender=post.sender,
+            seq=result.seq,
+        )
+    return result
 
-    def body(transaction: Transaction) -> MessageAccepted:
-        snapshot = store.get(session_ref, transaction=transaction)
+
+@dataclass
+class _Post:
+    store: Store
+    config: Settings
+    request: MessageRequest
+    staff: Staff | None
+    sent_at: datetime
+
+    @property
+    def sender(self) -> Sender:
+        return "visitor" if self.staff is None else "advisor"
+
+    def attempt(self) -> MessageAccepted:
+        """One read, then one conditional commit (run again when it finds a newer session)."""
+        session_ref = self.store.session(self.request.session_id)
+        message_ref = self.store.message(self.request.session_id, self.request.message_id)
+        found = {s.reference.path: s for s in self.store.get_all([session_ref, message_ref])}
+        snapshot, existing = found[session_ref.path], found[message_ref.path]
         if not snapshot.exists:
             raise NotFound()
-        session = from_snapshot(SessionDoc, snapshot)
-        existing = store.get(message_ref, transaction=transaction)
+        # A resend is answered before any check: it spends no budget and is
+        # acknowledged even after the chat has ended.
         if existing.exists:
-            stored = from_snapshot(MessageDoc, existing)
-            if stored.sender != sender or (staff is not None and stored.sender_uid != staff.uid):
-                raise Conflict("Dit bericht-id is al gebruikt.", code="message_id_taken")
-            return MessageAccepted(
-                message_id=request.message_id,
-                seq=stored.seq,
-                created_at=stored.created_at,
-                duplicate=True,
-            )
-        if staff is not None:
+            return self._duplicate(from_snapshot(MessageDoc, existing))
+        session = from_snapshot(SessionDoc, snapshot)
+        budget = self._admit(session)
+        batch = self.store.batch()
+        timeline = TimelineWriter(
+            self.store, batch, self.request.session_id, seq=session.seq, expire_at=session.expire_at
+        )
+        doc = timeline.text(
+            message_id=self.request.message_id,
+            sender=self.sender,
+            text=self.request.text,
+            sender_uid=self.staff.uid if self.staff else None,
+            advisor_name=self.staff.display_name if self.staff else None,
+        )
+        update = {"seq": timeline.seq, "lastMessageAt": self.sent_at, **budget}
+        # `create` fails if a copy of this message got in first, the condition
+        # if anyone else wrote the session (and so perhaps took this seq).
+        self.store.update(batch, session_ref, update, unchanged_since=snapshot)
+        batch.commit()
+        return MessageAccepted(
+            message_id=self.request.message_id,
+            seq=doc.seq,
+            created_at=self.sent_at,
+            duplicate=False,
+        )
+
+    def _duplicate(self, stored: MessageDoc) -> MessageAccepted:
+        staff = self.staff
+        if stored.sender != self.sender or (staff is not None and stored.sender_uid != staff.uid):
+            raise Conflict("Dit bericht-id is al gebruikt.", code="message_id_taken")
+        return MessageAccepted(
+            message_id=self.request.message_id,
+            seq=stored.seq,
+            created_at=stored.created_at,
+            duplicate=True,
+        )
+
+    def _admit(self, session: SessionDoc) -> dict[str, object]:
+        """Refuse a message the chat cannot take; else the session fields it changes."""
+        if self.staff is not None:
             # Only the assigned advisor writes: a supervisor takes a chat over first.
-            if session.advisor_uid != staff.uid:
+            if session.advisor_uid != self.staff.uid:
                 raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")
             if session.state != "active":
                 raise Conflict("Dit gesprek is niet actief.", code="chat_not_active")
         if session.state == "ended":
             raise Conflict(_ENDED, code="chat_ended")
-        if session.seq >= config.messages_per_session:
+        if session.seq >= self.config.messages_per_session:
             raise Conflict(_TOO_LONG, code="chat_too_long")
-        budget: dict[str, object] = {}
-        if staff is None:
-            verdict = spend_token(
-                BucketState(session.message_tokens, session.message_tokens_at)
-                if session.message_tokens is not None and session.message_tokens_at is not None
-                else None,
-                now=sent_at,
-                burst=config.message_burst,
-                per_minute=config.messages_per_minute,
-            )
-            if not verdict.allowed:
-                raise RateLimited(retry_after_seconds=verdict.retry_after_seconds)
-            budget = {"messageTokens": verdict.state.tokens, "messageTokensAt": sent_at}
-        timeline = TimelineWriter(
-            store, transaction, request.session_id, seq=session.seq, expire_at=session.expire_at
-        )
-        doc = timeline.text(
-            message_id=request.message_id,
-            sender=sender,
-            text=request.text,
-            sender_uid=staff.uid if staff else None,
-            advisor_name=staff.display_name if staff else None,
-        )
-        store.update(
-            transaction, session_ref, {"seq": timeline.seq, "lastMessageAt": sent_at, **budget}
-        )
-        return MessageAccepted(
-            message_id=request.message_id, seq=doc.seq, created_at=sent_at, duplicate=False
-        )
+        if self.staff is not None:
+            return {}
+        return self._spend_token(session)
 
-    result = store.run_transaction(body)
-    if not result.duplicate:
-        log("INFO", "message_relayed", sessionId=request.session_id, sender=sender, seq=result.seq)
-    return result
+    def _spend_token(self, session: SessionDoc) -> dict[str, object]:
+        bucket = (
+            BucketState(session.message_tokens, session.message_tokens_at)
+            if session.message_tokens is not None and session.message_tokens_at is not None
+            else None
+        )
+        verdict = spend_token(
+            bucket,
+            now=self.sent_at,
+            burst=self.config.message_burst,
+            per_minute=self.config.messages_per_minute,
+        )
+        if not verdict.allowed:
+            raise RateLimited(retry_after_seconds=verdict.retry_after_seconds)
+        return {"messageTokens": verdict.state.tokens, "messageTokensAt": self.sent_at}

@@ -42,6 +42,16 @@ _BACKOFF_ROUNDS = 5
 # Firestore allows 500 writes per batch; stay clear of it.
 _BATCH_LIMIT = 400
 _BACKOFF_BASE_SECONDS = 0.05
+# An optimistic write's read-to-commit window is a few milliseconds: spreading
+# a crowd over at most 0.4 s lets them through one by one.
+_OPTIMISTIC_MAX_DOUBLINGS = 3
+# A conditional batch that lost to another writer: nothing of it was written.
+# (Aborted: Firestore may also give up waiting for another transaction's lock.)
+_LOST_RACE = (
+    api_exceptions.FailedPrecondition,
+    api_exceptions.AlreadyExists,
+    api_exceptions.Aborted,
+)
 
 Snapshot = DocumentSnapshot[DocumentReference]
 Writer = Transaction | firestore.WriteBatch
@@ -256,9 +266,19 @@ class Store:
         writer: Writer,
         ref: DocumentReference,
         data: Mapping[str, Any],
+        *,
+        unchanged_since: Snapshot | None = None,
     ) -> None:
+        """Update a document; with `unchanged_since`, only if nobody wrote it after that read."""
         self.counts.add(writes=1)
-        writer.update(ref, dict(data))
+        if unchanged_since is None:
+            writer.update(ref, dict(data))
+        else:
+            option = self.client.write_option(last_update_time=unchanged_since.update_time)
+            writer.update(ref, dict(data), option=option)
+
+    def batch(self) -> firestore.WriteBatch:
+        return self.client.batch()
 
     def _in_batches(
         self,
@@ -312,4 +332,33 @@ class Store:
                 if attempt == _BACKOFF_ROUNDS - 1:
                     raise Unavailable(code="contention") from e
                 time.sleep(random.uniform(0, _BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
+        raise AssertionError("unreachable")
+
+    def run_optimistic(self, attempt: Callable[[], T]) -> T:
+        """Run `attempt` until the one batch it commits finds what it read unchanged.
+
+        `attempt` reads without a transaction, then commits one batch whose
+        writes carry preconditions (`create`, `update(..., unchanged_since=)`).
+        If another writer got there first the whole batch fails and `attempt`
+        runs again on fresh reads. Nothing is locked between read and commit:
+        no BeginTransaction round trip, no deadlock between two writers of one
+        document, no locks left behind by an instance that dies in between.
+        `attempt` must not run queries (a missing index also fails as a
+        precondition) and must not have side effects before its commit.
+        """
+        rounds = self._attempts * _BACKOFF_ROUNDS
+        for attempt_no in range(rounds):
+            try:
+                return attempt()
+            except _LOST_RACE as e:
+                self.counts.add(aborted_rounds=1)
+                if attempt_no == rounds - 1:
+                    raise Unavailable(code="contention") from e
+                # The winner has committed: the first retry reads its result at
+                # once; only a crowd of writers needs spreading out.
+                if attempt_no:
+                    cap = _BACKOFF_BASE_SECONDS * 2 ** min(
+                        attempt_no - 1, _OPTIMISTIC_MAX_DOUBLINGS
+                    )
+                    time.sleep(random.uniform(0, cap))  # noqa: S311
         raise AssertionError("unreachable")

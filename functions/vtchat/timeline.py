@@ -1,9 +1,11 @@
 """A chat's timeline: every message and system event, numbered without gaps.
 
-The number (`seq`) is taken from the session document inside the same
-transaction that writes the entry, so two writers can never get the same
-number and a reader that has seen entry n has seen every entry before it. That
-is what lets the visitor's stream resume from `Last-Event-ID` exactly.
+The number (`seq`) is taken from the session document and written back in
+the same commit as the entry: inside a transaction, or (the relay) in a batch
+that only commits if the session is unchanged since it was read. So two
+writers can never get the same number and a reader that has seen entry n has
+seen every entry before it. That is what lets the visitor's stream resume from
+`Last-Event-ID` exactly.
 """
 
 from __future__ import annotations

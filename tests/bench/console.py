@@ -268,7 +268,7 @@ def _follow(api: str, visitor: Visitor, opened: list[float]) -> threading.Thread
     def run() -> None:
         headers = {"Authorization": f"Bearer {visitor.token}"}
         began = time.monotonic()
-        with requests.get(f"{api}/stream", headers=headers, stream=True, timeout=300) as r:
+        with requests.get(visitor.stream_url, headers=headers, stream=True, timeout=300) as r:
             for event in parse_sse(r.iter_content(chunk_size=None)):
                 if event.type == "ended":
                     break

@@ -14,7 +14,8 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
 - the advisor console in headless Chromium (issue 6, tests/bench/console.py):
   intake → queue row and message → chat panel, and Firestore reads per
   advisor-hour from the console's own listener counts.
-`VTCHAT_BENCH_ONLY=console` runs only the console part.
+`VTCHAT_BENCH_ONLY=console` runs only the console part, `=relay` only the
+relay latency.
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from google.cloud.firestore import SERVER_TIMESTAMP
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -44,7 +46,7 @@ from tests.agent import AdvisorAgent  # noqa: E402
 from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.bench.console import measure_console  # noqa: E402
 from tests.bench.figures import measure_figures  # noqa: E402
-from tests.bench.stats import latency_line  # noqa: E402
+from tests.bench.stats import latency_line, percentile  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -90,7 +92,9 @@ def measure_latency(api: str) -> list[str]:
         arrived = threading.Condition()
 
         def pump() -> None:
-            with requests.get(f"{api}/stream", headers=visitor, stream=True, timeout=120) as r:
+            # The stream's own address from the intake, as the widget opens it.
+            stream_url = chat["streamUrl"]
+            with requests.get(stream_url, headers=visitor, stream=True, timeout=120) as r:
                 for event in parse_sse(r.iter_content(chunk_size=None)):
                     with arrived:
                         arrivals[str(event.data.get("text"))] = now_ms()
@@ -125,18 +129,31 @@ def measure_latency(api: str) -> list[str]:
             # Baseline: the same listener, a direct write without the functions.
             text = f"direct {n}"
             start = now_ms()
+            # With createdAt, as the functions write it: the stream instance's
+            # shared listener matches it too, so the emulator notifies the same
+            # listeners as for a relayed message before the commit returns.
             store.message(other, f"direct-{n}").set(
-                {"seq": 1000 + n, "kind": "text", "sender": "system", "text": text}
+                {
+                    "seq": 1000 + n,
+                    "kind": "text",
+                    "sender": "system",
+                    "text": text,
+                    "createdAt": SERVER_TIMESTAMP,
+                }
             )
             seen = agent.wait_for(doc_with_text(text))
             baseline.append(seen["at"] - start)
         agent.call("end", {"sessionId": sid})
         base = statistics.median(baseline)
+        base95 = percentile(baseline, 0.95)
         return [
             f"Relay latency over {ROUNDS} round trips (one run; ratios are what to compare):",
             summary("raw emulator: direct write → listener", baseline, None),
             summary("visitor POST → advisor listener", to_advisor, base),
             summary("advisor POST → visitor event stream", to_visitor, base),
+            f"  p95 ratios to the raw p95: visitor → advisor "
+            f"{percentile(to_advisor, 0.95) / base95:.2f}x, advisor → visitor "
+            f"{percentile(to_visitor, 0.95) / base95:.2f}x (target <= 1.5x)",
         ]
     finally:
         agent.close()
@@ -172,7 +189,7 @@ def measure_cost() -> list[str]:
         f"Firestore cost per relayed message ({messages} messages, counted in vtchat.store):",
         f"  function: {(reads1 - reads0) / messages:.1f} reads,"
         f" {(writes1 - writes0) / messages:.1f} writes"
-        "  (session + message id in one transaction; message + session seq written)",
+        "  (session + message id in one read; message + session seq in one conditional commit)",
         "  listeners: +1 read for the advisor's timeline listener, +1 for the visitor's stream",
         f"  a resent duplicate: {reads3 - reads2} reads, {writes3 - writes2} writes"
         f"  (first send: {reads2 - reads1} reads, {writes2 - writes1} writes)",
@@ -239,6 +256,10 @@ def main() -> int:
     if only == "console":
         reset()
         print("\n".join(measure_console(api, reset)))
+        return 0
+    if only == "relay":
+        reset()
+        print("\n".join(measure_latency(api)))
         return 0
     if only == "figures":
         reset()

@@ -69,6 +69,7 @@ class Visitor:
         data = answer.json()
         self.session_id: str = data["sessionId"]
         self.token: str = data["token"]
+        self.stream_url: str = data["streamUrl"]
         self.nickname = nickname
 
     def call(self, name: str, body: dict[str, Any] | None = None) -> requests.Response:
