@@ -2,7 +2,7 @@
 
 Nothing here looks at IP addresses: a school, a shelter or a library puts many
 people behind one. A visitor's messages are limited per session token, with a
-token bucket kept in the session document (the relay transaction reads and
+token bucket kept in the session document (the relay reads and
 writes it anyway, so the limit holds across instances at no extra cost).
 Intakes are limited per instance and minute, which the deployment's instance
 cap turns into a global ceiling; a refused intake gets a friendly "busy"

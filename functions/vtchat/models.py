@@ -443,7 +443,7 @@ class SessionDoc(_Model):
     # Set when the advisor's console went silent and the chat was queued again.
     advisor_lost_at: datetime | None = None
     # The visitor's message budget (a token bucket), kept here because the
-    # relay transaction reads and writes this document anyway.
+    # relay reads and writes this document anyway.
     message_tokens: float | None = None
     message_tokens_at: datetime | None = None
     expire_at: datetime
