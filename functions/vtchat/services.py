@@ -16,7 +16,7 @@ from firebase_admin import app_check
 from firebase_admin import auth as firebase_auth
 from google.cloud import firestore
 from google.cloud.pubsub_v1 import PublisherClient
-from jwt.exceptions import PyJWKClientError, PyJWTError
+from jwt.exceptions import PyJWKClientConnectionError, PyJWKClientError, PyJWTError
 
 from vtchat.errors import Forbidden, Unauthenticated
 from vtchat.limits import WindowBudget
@@ -105,9 +105,12 @@ class Services:
     def verify_app_check(self, token: str) -> None:
         """Refuse an intake whose App Check token is not genuine.
 
-        When Google's signing keys cannot be fetched the intake goes ahead
-        (logged): a visitor must not be turned away for our provider's hiccup,
-        and the intake budget still holds.
+        Only when Google's signing keys cannot be fetched at all (a network
+        failure) does the intake go ahead, logged: a visitor must not be turned
+        away for our provider's hiccup, and the intake budget still holds. Every
+        other key problem, an unknown key id above all, is the token's: PyJWT
+        raises the same PyJWKClientError for a `kid` the caller made up, so
+        treating that class as an outage let any invented token in.
         """
         refusal = Unauthenticated(
             "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
@@ -125,8 +128,10 @@ class Services:
             app_check.verify_token(token, app=self.firebase_app)
         except ValueError as e:
             raise refusal from e
-        except PyJWKClientError as e:
+        except PyJWKClientConnectionError as e:
             log("WARNING", "app_check_unverifiable", reason=type(e).__name__)
+        except PyJWKClientError as e:
+            raise refusal from e
 
     @property
     def session_key(self) -> bytes:

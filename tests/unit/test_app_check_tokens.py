@@ -1,0 +1,154 @@
+"""App Check on intake, played as an attacker against keys this test serves itself.
+
+firebase-admin fetches App Check's signing keys from a JWKS URL; here that URL
+is a local server with a key pair made for the test, so real verification runs
+end to end: an invented key id, a bad signature, an expired token, another
+project's token, a valid one, and keys that cannot be fetched at all.
+Before the fix, the invented key id got through: PyJWT raises the same
+PyJWKClientError for it as for an outage, and that was treated as an outage.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import firebase_admin
+import google.auth.credentials
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from firebase_admin import app_check, credentials
+
+from tests.processes import free_port
+from vtchat.errors import Unauthenticated
+from vtchat.services import Services
+from vtchat.settings import Settings
+
+KID = "test-key-1"
+
+
+class _NoCredential(credentials.Base):  # type: ignore[misc]
+    """App Check's verifier wants a credential object; verification needs none."""
+
+    def get_credential(self) -> google.auth.credentials.Credentials:
+        return google.auth.credentials.AnonymousCredentials()  # type: ignore[no-untyped-call]
+
+
+def _b64(number: int) -> str:
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@pytest.fixture(scope="module")
+def key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def jwks_url(key: rsa.RSAPrivateKey) -> Iterator[str]:
+    numbers = key.public_key().public_numbers()
+    body = json.dumps(
+        {
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "kid": KID,
+                    "alg": "RS256",
+                    "use": "sig",
+                    "n": _b64(numbers.n),
+                    "e": _b64(numbers.e),
+                }
+            ]
+        }
+    ).encode()
+
+    class Keys(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v1/jwks"
+    server.shutdown()
+
+
+def _services(monkeypatch: pytest.MonkeyPatch, jwks: str) -> Services:
+    """Fresh services for a project of their own, whose App Check keys come from `jwks`."""
+    monkeypatch.setattr(app_check._AppCheckService, "_JWKS_URL", jwks)
+    project = f"demo-appcheck-{uuid.uuid4().hex[:8]}"
+    firebase_admin.initialize_app(
+        _NoCredential(), options={"projectId": project}, name=f"vtchat-{project}"
+    )
+    config = Settings(project_id=project, emulated=True, session_key="k" * 32, app_check=True)
+    return Services(config)
+
+
+def _token(
+    private: Any, *, project: str, kid: str = KID, expires_in: int = 3600, **extra: Any
+) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": "https://firebaseappcheck.googleapis.com/123456",
+        "aud": ["projects/123456", f"projects/{project}"],
+        "sub": "1:123456:web:abc",
+        "iat": now - 10,
+        "exp": now + expires_in,
+        **extra,
+    }
+    return jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
+
+
+def test_a_valid_token_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, jwks_url: str, key: rsa.RSAPrivateKey
+) -> None:
+    svc = _services(monkeypatch, jwks_url)
+    svc.verify_app_check(_token(key, project=svc.settings.project_id))
+
+
+@pytest.mark.parametrize("attack", ["invented kid", "bad signature", "expired", "other project"])
+def test_forged_tokens_are_refused(
+    monkeypatch: pytest.MonkeyPatch, jwks_url: str, key: rsa.RSAPrivateKey, attack: str
+) -> None:
+    svc = _services(monkeypatch, jwks_url)
+    project = svc.settings.project_id
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = {
+        "invented kid": lambda: _token(key, project=project, kid="anything"),
+        "bad signature": lambda: _token(stranger, project=project),
+        "expired": lambda: _token(key, project=project, expires_in=-120),
+        "other project": lambda: _token(key, project="someone-elses-app"),
+    }[attack]()
+    with pytest.raises(Unauthenticated) as refused:
+        svc.verify_app_check(token)
+    assert refused.value.code == "app_check_invalid"
+
+
+def test_the_issue_s_own_forgery_is_refused(monkeypatch: pytest.MonkeyPatch, jwks_url: str) -> None:
+    """`{"alg":"RS256","kid":"anything"}.{}.junk`, as the review sent it."""
+    svc = _services(monkeypatch, jwks_url)
+    header = base64.urlsafe_b64encode(b'{"alg":"RS256","kid":"anything","typ":"JWT"}')
+    forged = header.rstrip(b"=").decode() + ".e30.junk"
+    with pytest.raises(Unauthenticated):
+        svc.verify_app_check(forged)
+
+
+def test_keys_that_cannot_be_fetched_let_a_visitor_through(
+    monkeypatch: pytest.MonkeyPatch, key: rsa.RSAPrivateKey
+) -> None:
+    """An outage of Google's key endpoint is ours, not the visitor's (logged)."""
+    svc = _services(monkeypatch, f"http://127.0.0.1:{free_port()}/v1/jwks")
+    svc.verify_app_check(_token(key, project=svc.settings.project_id))
