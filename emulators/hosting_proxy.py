@@ -127,6 +127,13 @@ def make_handler(
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 resets a burst of browsers
+    # connecting at once; Hosting takes them all (gunicorn's default is 2048).
+    request_queue_size = 2048
+    daemon_threads = True
+
+
 def serve(
     host: str,
     port: int,
@@ -134,6 +141,4 @@ def serve(
     *,
     ready: Callable[[], bool],
 ) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_handler(hosted, ready=ready))
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), make_handler(hosted, ready=ready))
