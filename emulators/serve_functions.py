@@ -88,9 +88,11 @@ class Functions:
         return None
 
     def stop(self) -> None:
+        # SIGINT is gunicorn's quick shutdown; SIGTERM (which the stack sends
+        # the whole group) would wait up to 30 s for the open event streams.
         for proc in self.procs.values():
             if proc.poll() is None:
-                proc.terminate()
+                proc.send_signal(signal.SIGINT)
         deadline = time.monotonic() + 10
         for proc in self.procs.values():
             try:
