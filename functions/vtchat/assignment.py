@@ -1,36 +1,56 @@
 """Pairing waiting chats with advisors who have room.
 
-Invariants, kept by Firestore transactions rather than by timing: a chat has
-at most one advisor, and an advisor never has more active chats than their
-capacity. Every pairing reads the session and the advisor documents it changes
-inside the transaction, so two dispatchers racing for the same chat or the
-same free slot cannot both commit.
+Invariants: a chat has at most one advisor, and an advisor never has more
+active chats than their capacity. They are kept by conditional writes, not by
+timing and not by locks. A pairing reads the chat and the advisor without a
+transaction, then commits one batch (the chat active with that advisor, the
+advisor's count one up, the `assigned` entry, the queue place given up and,
+across organisations, the handover record) on condition that neither document
+was written since it was read. Of two pairings racing for one chat or one free
+slot exactly one commits; the other reads again and finds the chat taken or
+the slot gone.
+
+Why not a transaction: Firestore locks what a transaction reads. A chat
+offered to several organisations is read by each of their dispatches, and in
+one transaction per round those rounds held each other's documents until a
+lock wait timed out (on the emulator after 2 s, and the client library tries
+up to 15 times: the half-minute stalls of the burst benchmark). Nothing is
+held between the read and the commit here, so two organisations' rounds, or
+two instances of one organisation, never wait on each other.
 
 Liveness comes from dispatching after every event that can make a pairing
-possible (an intake, an advisor coming online or freeing a slot); whichever of
-two such events commits last sees both. A dispatch that gives up under heavy
-contention leaves the chat waiting, and the next event or `tick` pairs it.
+possible (an intake, an advisor coming online or freeing a slot, an offer
+delivered); whichever of two such events commits last sees both. A dispatch
+that gives up under heavy contention leaves the chat waiting, and the next
+event or `tick` pairs it.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from google.api_core import exceptions as api_exceptions
-from google.cloud.firestore_v1.transaction import Transaction
+from google.cloud import firestore
 
 from vtchat import queueing
 from vtchat.errors import Conflict, NotFound, Unavailable
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, HandoverDoc, SessionDoc, SessionStateResponse, Staff
 from vtchat.services import Services
-from vtchat.store import from_snapshot, to_doc
+from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
 
 _MAX_ROUNDS = 20
+# A commit still waits for locks that other functions' transactions hold
+# (ending a chat reads the advisor); if that wait times out, read again.
+_LOCK_RETRIES = 3
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,22 +60,22 @@ class Assignment:
 
 
 @dataclass
-class _Candidate:
+class _Advisor:
+    """An advisor of the dispatching organisation, as this round last read or wrote them."""
+
     uid: str
+    org: str
     doc: AdvisorDoc
-    active: int
 
     @property
     def free(self) -> int:
-        return self.doc.capacity - self.active
+        if self.doc.status != "online" or self.doc.org != self.org:
+            return 0
+        return self.doc.capacity - self.doc.active_count
 
     def rank(self) -> tuple[int, datetime]:
         # Most room first; among equals whoever waited longest for a chat.
         return (-self.free, self.doc.last_assigned_at or _EPOCH)
-
-
-def _has_room(advisor: AdvisorDoc) -> bool:
-    return advisor.active_count < advisor.capacity
 
 
 def may_take(session: SessionDoc, org: str) -> bool:
@@ -67,21 +87,56 @@ def _quarter_hour(at: datetime) -> datetime:
     return at.replace(minute=at.minute - at.minute % 15, second=0, microsecond=0)
 
 
-def _assign(
-    svc: Services,
-    transaction: Transaction,
-    *,
-    session_id: str,
-    session: SessionDoc,
-    advisor_uid: str,
-    advisor: AdvisorDoc,
-    now: datetime,
+@dataclass(frozen=True)
+class _Read:
+    """A chat and an advisor read together, without a transaction."""
+
+    session_snap: Snapshot
+    advisor_snap: Snapshot
+
+    @functools.cached_property
+    def session(self) -> SessionDoc:
+        return from_snapshot(SessionDoc, self.session_snap)
+
+    @functools.cached_property
+    def advisor(self) -> AdvisorDoc:
+        return from_snapshot(AdvisorDoc, self.advisor_snap)
+
+
+def _read(store: Store, session_id: str, advisor_uid: str) -> _Read:
+    refs = [store.session(session_id), store.advisor(advisor_uid)]
+    found = {snap.reference.path: snap for snap in store.get_all(refs)}
+    return _Read(session_snap=found[refs[0].path], advisor_snap=found[refs[1].path])
+
+
+def _optimistic(store: Store, attempt: Callable[[], T]) -> T:
+    """`store.run_optimistic`, read again also when the commit outwaited another's lock."""
+    for _ in range(_LOCK_RETRIES - 1):
+        try:
+            return store.run_optimistic(attempt)
+        except api_exceptions.Aborted:
+            store.counts.add(aborted_rounds=1)
+    try:
+        return store.run_optimistic(attempt)
+    except api_exceptions.Aborted as e:
+        raise Unavailable(code="contention") from e
+
+
+def _commit_pairing(
+    svc: Services, read: _Read, *, session_id: str, advisor_uid: str, now: datetime
 ) -> None:
+    """Commit the pairing in one batch, on condition both documents are still as read.
+
+    The `assigned` entry is a `create` as well, so even a write that slipped
+    past the session's condition could not add a second one.
+    """
     store = svc.store
+    session, advisor = read.session, read.advisor
+    batch = store.batch()
     # Rota and fall-back alike: the visitor hears that another region helps.
     helps_elsewhere = advisor.org != session.region
     timeline = TimelineWriter(
-        store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
+        store, batch, session_id, seq=session.seq, expire_at=session.expire_at
     )
     timeline.system(
         "assigned",
@@ -93,116 +148,123 @@ def _assign(
     # Whose chat it was: the queue's organisation, or the one that transferred it.
     queued_org = session.transferred_from or session.org
     handover = advisor.org != queued_org
+    session_update = {
+        "state": "active",
+        "assignedAt": now,
+        "advisorUid": advisor_uid,
+        "advisorName": advisor.display_name,
+        "advisorOrg": advisor.org,
+        "advisorOrgName": advisor.org_name,
+        "viaFallback": handover,
+        "seq": timeline.seq,
+    }
     store.update(
-        transaction,
-        store.session(session_id),
-        {
-            "state": "active",
-            "assignedAt": now,
-            "advisorUid": advisor_uid,
-            "advisorName": advisor.display_name,
-            "advisorOrg": advisor.org,
-            "advisorOrgName": advisor.org_name,
-            "viaFallback": handover,
-            "seq": timeline.seq,
-        },
+        batch, store.session(session_id), session_update, unchanged_since=read.session_snap
     )
-    queueing.leave(store, transaction, org=session.org, ticket=session.ticket)
+    advisor_update = {"activeCount": advisor.active_count + 1, "lastAssignedAt": now}
+    store.update(
+        batch, store.advisor(advisor_uid), advisor_update, unchanged_since=read.advisor_snap
+    )
+    queueing.leave(store, batch, org=session.org, ticket=session.ticket)
     if handover:
-        # Only fall-back is settled between organisations; a rota is mutual.
-        record = HandoverDoc(
-            region=session.region,
-            queued_org=queued_org,
-            answering_org=advisor.org,
-            at=_quarter_hour(now),
-            month=f"{now:%Y-%m}",
-            round=session.offer_round,
-            # Whole minutes: exact seconds could match the record to a session.
-            waited_seconds=int((now - session.queued_at).total_seconds()) // 60 * 60,
-        )
-        store.create(transaction, store.handovers().document(), to_doc(record))
+        _record_handover(store, batch, session, answering_org=advisor.org, now=now)
+    batch.commit()
+
+
+def _record_handover(
+    store: Store,
+    batch: firestore.WriteBatch,
+    session: SessionDoc,
+    *,
+    answering_org: str,
+    now: datetime,
+) -> None:
+    # Only fall-back is settled between organisations; a rota is mutual.
+    record = HandoverDoc(
+        region=session.region,
+        queued_org=session.transferred_from or session.org,
+        answering_org=answering_org,
+        at=_quarter_hour(now),
+        month=f"{now:%Y-%m}",
+        round=session.offer_round,
+        # Whole minutes: exact seconds could match the record to a session.
+        waited_seconds=int((now - session.queued_at).total_seconds()) // 60 * 60,
+    )
+    store.create(batch, store.handovers().document(), to_doc(record))
+
+
+def _claim(
+    svc: Services, *, org: str, session_id: str, advisors: list[_Advisor]
+) -> Assignment | None:
+    """Give one chat to the best-placed advisor of `org`; None once it is not `org`'s to take.
+
+    Each attempt reads the chat and the chosen advisor afresh: a chat another
+    organisation took meanwhile is dropped, an advisor who filled up or left
+    makes way for the next one.
+    """
+    store = svc.store
+
+    def attempt() -> Assignment | None:
+        while room := [a for a in advisors if a.free > 0]:
+            chosen = min(room, key=_Advisor.rank)
+            read = _read(store, session_id, chosen.uid)
+            if not read.session_snap.exists or not may_take(read.session, org):
+                return None
+            if not read.advisor_snap.exists:
+                chosen.doc = chosen.doc.model_copy(update={"status": "offline"})
+                continue
+            chosen.doc = read.advisor
+            if chosen.free <= 0:
+                continue
+            now = datetime.now(UTC)
+            _commit_pairing(svc, read, session_id=session_id, advisor_uid=chosen.uid, now=now)
+            chosen.doc = chosen.doc.model_copy(
+                update={"active_count": chosen.doc.active_count + 1, "last_assigned_at": now}
+            )
+            return Assignment(session_id=session_id, advisor_uid=chosen.uid)
+        return None
+
+    return _optimistic(store, attempt)
+
+
+def _waiting_for(svc: Services, org: str) -> list[str]:
+    """The chats `org` may take, in the order to take them: at most one batch.
+
+    Its own queue and other regions' chats offered to it; someone in danger
+    now first, then first come, first served. Plain queries: a transactional
+    query would lock the queue's range against every new intake.
+    """
+    store = svc.store
+    batch = svc.settings.dispatch_batch
+    found = {
+        snap.id: from_snapshot(SessionDoc, snap)
+        for query in (store.urgent_queue(org), store.waiting_queue(org), store.offered_queue(org))
+        for snap in store.query(query.limit(batch))
+    }
+    ordered = sorted(found.items(), key=lambda item: (not item[1].urgent, item[1].queued_at))
+    return [session_id for session_id, session in ordered[:batch] if may_take(session, org)]
 
 
 def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
     """Pair up to one batch of waiting chats with advisors of `org` who have room.
 
-    The chats are the organisation's own queue and other regions' chats
-    offered to it, oldest first. Candidates are found with plain queries and
-    then re-read by reference inside the transaction: that locks only the
-    documents being changed, not the whole queue, so new intakes and unrelated
-    advisors are never blocked.
+    Each chat is claimed on its own (`_claim`): a chat another organisation
+    takes meanwhile costs this round one read, never a wait.
     """
     store = svc.store
-    batch = svc.settings.dispatch_batch
-    advisor_refs = [
-        snap.reference
+    advisors = [
+        _Advisor(uid=snap.id, org=org, doc=from_snapshot(AdvisorDoc, snap))
         for snap in store.query(store.online_advisors(org))
-        if _has_room(from_snapshot(AdvisorDoc, snap))
     ]
-    if not advisor_refs:
+    if not any(a.free > 0 for a in advisors):
         return []
-    waiting_refs = list(
-        {
-            snap.reference.id: snap.reference
-            for query in (
-                store.urgent_queue(org),
-                store.waiting_queue(org),
-                store.offered_queue(org),
-            )
-            for snap in store.query(query.limit(batch))
-        }.values()
-    )
-    if not waiting_refs:
-        return []
-
-    def body(transaction: Transaction) -> list[Assignment]:
-        sessions = sorted(
-            (
-                (snap.id, from_snapshot(SessionDoc, snap))
-                for snap in store.get_all(waiting_refs, transaction=transaction)
-                if snap.exists
-            ),
-            # Someone in danger now goes first, then first come, first served.
-            key=lambda item: (not item[1].urgent, item[1].queued_at),
-        )
-        candidates = [
-            _Candidate(uid=snap.id, doc=doc, active=doc.active_count)
-            for snap in store.get_all(advisor_refs, transaction=transaction)
-            if snap.exists
-            for doc in (from_snapshot(AdvisorDoc, snap),)
-            if doc.status == "online" and doc.org == org
-        ]
-        now = datetime.now(UTC)
-        paired: list[Assignment] = []
-        for session_id, session in sessions[:batch]:
-            if not may_take(session, org):
-                continue
-            room = [c for c in candidates if c.free > 0]
-            if not room:
-                break
-            chosen = min(room, key=_Candidate.rank)
-            _assign(
-                svc,
-                transaction,
-                session_id=session_id,
-                session=session,
-                advisor_uid=chosen.uid,
-                advisor=chosen.doc,
-                now=now,
-            )
-            chosen.active += 1
-            chosen.doc = chosen.doc.model_copy(update={"last_assigned_at": now})
-            paired.append(Assignment(session_id=session_id, advisor_uid=chosen.uid))
-        for candidate in candidates:
-            if candidate.active != candidate.doc.active_count:
-                store.update(
-                    transaction,
-                    store.advisor(candidate.uid),
-                    {"activeCount": candidate.active, "lastAssignedAt": now},
-                )
-        return paired
-
-    return store.run_transaction(body)
+    paired: list[Assignment] = []
+    for session_id in _waiting_for(svc, org):
+        if not any(a.free > 0 for a in advisors):
+            break
+        if (item := _claim(svc, org=org, session_id=session_id, advisors=advisors)) is not None:
+            paired.append(item)
+    return paired
 
 
 @dataclass
@@ -221,9 +283,8 @@ def dispatch(svc: Services, *, org: str) -> list[Assignment]:
 
     Within one instance at most one dispatch per organisation runs at a time;
     a request that arrives meanwhile makes the running one go round again
-    instead of starting a second, competing transaction. That keeps a burst of
-    intakes from fighting over the same queue head (and on the emulator, whose
-    deadlock detection is a 30-second lock timeout, from stalling).
+    instead of starting a second round over the same queue head, whose
+    claims would mostly find their chats taken and read again.
     """
     with _flights_lock:
         flight = _flights.setdefault(org, _Flight())
@@ -273,42 +334,26 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
     """An advisor picks one specific waiting chat of their organisation or offered to it."""
     store = svc.store
 
-    def body(transaction: Transaction) -> SessionStateResponse:
-        session_snap = store.get(store.session(session_id), transaction=transaction)
-        advisor_snap = store.get(store.advisor(staff.uid), transaction=transaction)
-        if not session_snap.exists:
+    def attempt() -> SessionStateResponse:
+        read = _read(store, session_id, staff.uid)
+        if not read.session_snap.exists:
             raise NotFound()
-        session = from_snapshot(SessionDoc, session_snap)
+        session = read.session
         if session.org != staff.org and staff.org not in session.offered_to:
             raise NotFound()
         if session.state != "waiting":
             if session.advisor_uid == staff.uid:
                 return SessionStateResponse(session_id=session_id, state=session.state)
             raise Conflict("Deze chat is al door een collega opgepakt.", code="already_taken")
-        if not advisor_snap.exists:
+        if not read.advisor_snap.exists or read.advisor.status != "online":
             raise Conflict("Zet jezelf eerst online.", code="advisor_offline")
-        advisor = from_snapshot(AdvisorDoc, advisor_snap)
-        if advisor.status != "online":
-            raise Conflict("Zet jezelf eerst online.", code="advisor_offline")
-        if advisor.active_count >= advisor.capacity:
+        if read.advisor.active_count >= read.advisor.capacity:
             raise Conflict("Je hebt al het maximale aantal chats.", code="at_capacity")
-        now = datetime.now(UTC)
-        _assign(
-            svc,
-            transaction,
-            session_id=session_id,
-            session=session,
-            advisor_uid=staff.uid,
-            advisor=advisor,
-            now=now,
-        )
-        store.update(
-            transaction,
-            store.advisor(staff.uid),
-            {"activeCount": advisor.active_count + 1, "lastAssignedAt": now},
+        _commit_pairing(
+            svc, read, session_id=session_id, advisor_uid=staff.uid, now=datetime.now(UTC)
         )
         return SessionStateResponse(session_id=session_id, state="active")
 
-    result = store.run_transaction(body)
+    result = _optimistic(store, attempt)
     log("INFO", "chat_accepted", sessionId=session_id, advisorUid=staff.uid)
     return result

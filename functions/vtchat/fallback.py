@@ -1,14 +1,16 @@
 """Fall-back: offering an overflowing chat to other regions over Pub/Sub.
 
-An offer is first recorded on the session (round, candidates, time) in a
-transaction guarded by the round it was decided from, so two ticks racing make
-it once; then it is published once. Each candidate organisation's push
-subscription delivers it to `claim_offer`, which runs that organisation's
-ordinary pairing: the chat is among the chats the organisation may take
-(`offeredTo`), and the pairing transaction re-reads the session, so the first
-organisation with a free advisor claims it and every later, duplicate or
-out-of-order delivery finds it taken and changes nothing. An organisation with
-no room now keeps the chat in its offered list and takes it when an advisor
+An offer is first recorded on the session (round, candidates, time) by a
+write on condition that the session is still as read in the round the offer
+was decided from, so two ticks racing make it once; then it is published once.
+Each candidate organisation's push subscription delivers it to `claim_offer`,
+which runs that organisation's ordinary pairing: the chat is among the chats
+the organisation may take (`offeredTo`), and each pairing commits only if the
+chat is still as it read it (`vtchat.assignment`), so the first organisation
+with a free advisor claims it and every later, duplicate or out-of-order
+delivery finds it taken and changes nothing. Nothing is locked meanwhile:
+candidates claiming at once never wait on each other. An organisation with no
+room now keeps the chat in its offered list and takes it when an advisor
 frees up; if nobody does, the next tick offers it again, to a wider set.
 
 If the publish is lost after the commit, the chat is still offered in
@@ -23,7 +25,6 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from google.api_core import exceptions as api_exceptions
-from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, topics
 from vtchat.errors import BadRequest
@@ -49,25 +50,32 @@ def record_offer(svc: Services, offer: Offer, *, now: datetime) -> bool:
     store = svc.store
     ref = store.session(offer.session_id)
 
-    def body(transaction: Transaction) -> bool:
-        snapshot = store.get(ref, transaction=transaction)
+    def attempt() -> bool:
+        # A conditional write rather than a transaction: a claim of this very
+        # chat by a candidate never waits for the offer's lock, nor it for the claim's.
+        snapshot = store.get(ref)
         if not snapshot.exists:
             return False
         session = from_snapshot(SessionDoc, snapshot)
         if session.state != "waiting" or session.offer_round != offer.previous_round:
             return False
+        batch = store.batch()
         store.update(
-            transaction,
+            batch,
             ref,
-            {
-                "offerRound": offer.round,
-                "offeredTo": list(offer.candidates),
-                "offeredAt": now,
-            },
+            {"offerRound": offer.round, "offeredTo": list(offer.candidates), "offeredAt": now},
+            unchanged_since=snapshot,
         )
+        batch.commit()
         return True
 
-    return store.run_transaction(body)
+    try:
+        return store.run_optimistic(attempt)
+    except api_exceptions.Aborted:
+        # Another function's transaction held the chat past the lock wait: it
+        # is changing anyway, and the next tick decides again from what it became.
+        log("WARNING", "offer_deferred", sessionId=offer.session_id, reason="Aborted")
+        return False
 
 
 def publish_offer(svc: Services, offer: Offer) -> str:

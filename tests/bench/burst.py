@@ -6,7 +6,10 @@ background as production's scheduler would. A monitor samples the advisor
 documents and the active sessions throughout and the timeline is checked at
 the end; it returns False when an advisor ever held more chats than their
 capacity or a chat got a second advisor. Slowness (chats not served by the
-deadline) is reported, not failed: the machines are noisy.
+deadline) is reported, not failed: the machines are noisy. Offers travel over
+Pub/Sub's push subscriptions to the functions server, as in production
+(tests/bench/topology.py), and the emulator's lock timeouts in this process
+are counted (tests/bench/locks.py).
 
 `measure_status` hammers `GET /api/status` over HTTP and in process, in a
 seeded state of its own (run it first: a stalled burst may leave calls running).
@@ -38,7 +41,9 @@ from typing import Any
 import requests
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from tests.bench.locks import LockWatch
 from tests.bench.stats import percentile
+from tests.bench.topology import PushFigures, fresh_topology, remove_push_subscriptions
 from tests.support import Functions
 from vtchat import availability as advisor_availability
 from vtchat import housekeeping, intake, lifecycle
@@ -67,8 +72,9 @@ CHAT_SECONDS = float(os.environ.get("VTCHAT_BENCH_CHAT_SECONDS", "15"))
 TICK_SECONDS = float(os.environ.get("VTCHAT_BENCH_TICK_SECONDS", "1"))
 # Stop waiting (and warn) if the burst has not been served and ended by then.
 BURST_DEADLINE_SECONDS = float(os.environ.get("VTCHAT_BENCH_BURST_DEADLINE", "60"))
-# The emulator's lock timeout (its only deadlock detection) is 30 s: a call
-# that took longer than this most likely waited for it.
+# The emulator gives up a lock wait after about 2 s and the client library
+# retries an aborted transaction up to 15 times: a call that took longer than
+# this most likely sat out such a series (tests/bench/locks.py counts them).
 LOCK_WAIT_SECONDS = 25.0
 STATUS_THREADS = 8
 STATUS_SECONDS = float(os.environ.get("VTCHAT_BENCH_STATUS_SECONDS", "10"))
@@ -123,7 +129,7 @@ class LogTap(io.TextIOBase):
         except ValueError:
             entry, key = {}, ("RAW", line[:80])
         self.events[key] += 1
-        if key[1] in ("chat_started", "chat_ended"):
+        if key[1] in ("chat_started", "chat_ended", "chat_assigned"):
             self.stamps[(key[1], str(entry.get("sessionId")))] = now
         if key[0] not in ("INFO", "DEBUG"):
             self.samples.setdefault(key, line[:300])
@@ -299,10 +305,11 @@ class Monitor:
 
 
 class Enders:
-    """Advisors who end each chat CHAT_SECONDS after its assignedAt."""
+    """Advisors who end each chat `chat_seconds` after its assignedAt."""
 
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Services, *, chat_seconds: float = CHAT_SECONDS) -> None:
         self._svc = svc
+        self._chat_seconds = chat_seconds
         self._due: list[tuple[float, str, Staff]] = []
         self._cond = threading.Condition()
         self._stop = False
@@ -317,7 +324,7 @@ class Enders:
 
     def schedule(self, item: Assigned) -> None:
         with self._cond:
-            due = item.assigned_at + CHAT_SECONDS
+            due = item.assigned_at + self._chat_seconds
             heapq.heappush(self._due, (due, item.session_id, item.advisor))
             self._cond.notify()
 
@@ -471,7 +478,8 @@ def measure_burst() -> tuple[list[str], bool]:
     directory = [org.id for org in monitor_svc.directory]
     client = monitor_svc.store.client
     slots = ADVISORS * CAPACITY
-    with tapped_logs() as logs:
+    pubsub = fresh_topology(monitor_svc, os.environ["VTCHAT_API_URL"])
+    with tapped_logs() as logs, LockWatch() as locks:
         set_status(ender_svc, advisors_for(monitor_svc), "online")
         before = {name: ops(svc) for name, svc in (("intake", intake_svc), ("end", ender_svc))}
         enders = Enders(ender_svc)
@@ -496,6 +504,7 @@ def measure_burst() -> tuple[list[str], bool]:
         monitor.wait_until(lambda: monitor.samples > samples + 1, 5)
         monitor.stop()
         checks, ok = final_checks(monitor_svc, monitor, sessions)
+    remove_push_subscriptions(monitor_svc)
 
     docs = {
         snap.id: snap.to_dict() or {}
@@ -563,7 +572,8 @@ def measure_burst() -> tuple[list[str], bool]:
         f" {monitor.peak_active} chats active at once, {monitor.peak_waiting} waiting",
         f"  all assigned: {'yes' if all_assigned else 'NO'} ({len(assigned)}/{len(sessions)}),"
         f" the last {last - burst_start:.1f} s after the first intake;"
-        f" lower bound {bound - burst_start:.1f} s (the {beyond}th end);"
+        f" lower bound {bound - burst_start:.1f} s (the {beyond}th end), ratio"
+        f" {(last - burst_start) / max(0.001, bound - burst_start):.2f};"
         f" all ended: {'yes' if all_ended else 'NO'} after {burst_end - burst_start:.1f} s",
         "  intake call start → the session's assignedAt (written by the pairing, same clock):",
         f"    all {len(waits):<4}                             {dist(list(waits.values()), 's')}",
@@ -583,6 +593,14 @@ def measure_burst() -> tuple[list[str], bool]:
         f" it assigned {ticker.assigned}, made {ticker.offered} offers",
         f"  fall-back: {offered} chats offered to other organisations; {handovers} handover"
         f" records; {elsewhere}/{len(assigned)} assigned chats answered by another organisation",
+        pubsub,
+        PushFigures.of(
+            published=logs.count("chat_offered"),
+            unpublished=logs.count("offer_unpublished"),
+            assigned=assigned,
+            assigned_here={s for (event, s) in logs.stamps if event == "chat_assigned"},
+        ).line(),
+        f"  {locks.line()}",
         f"  transaction rounds aborted and retried: {aborted}"
         f" (intake {delta['intake'][2]}, end {delta['end'][2]}, tick {delta['tick'][2]})",
         "  failures (exceptions): "

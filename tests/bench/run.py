@@ -284,8 +284,13 @@ def main() -> int:
     burst, ok = measure_burst()
     lines += [*burst, f"(status and burst parts took {time.perf_counter() - started:.0f} s)"]
     print("\n".join(lines))
+    from tests.bench.skewed import measure_skewed  # issue 14: one region swamped
+
+    skewed, skewed_ok = measure_skewed(api, reset)
+    print("\n".join(["", *skewed]), flush=True)
+    ok = ok and skewed_ok
     if not ok:
-        print("FAILED: the burst broke an invariant (see VIOLATIONS above)", file=sys.stderr)
+        print("FAILED: a load test broke an invariant (see VIOLATIONS above)", file=sys.stderr)
     return 0 if ok else 1
 
 
