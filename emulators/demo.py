@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this folder is on the path and the repository is not.
 sys.path.insert(0, str(ROOT))
 
-from emulators import serve_web  # noqa: E402
+from emulators import functions_plan, serve_web  # noqa: E402
 from emulators.demo_figures import seed_figures  # noqa: E402
 
 SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
@@ -149,7 +150,9 @@ def main() -> int:
         print(f"  {account.role:<10} {account.org:<18} {account.email:<24} {account.password}")
     made = seed_figures(svc)
     print(f"\nCijfers: {made} synthetische anonieme gespreksrecords over de afgelopen 12 weken")
-    setup_pubsub(svc, push_base=api)
+    api_address = urllib.parse.urlsplit(api)
+    assert api_address.hostname is not None and api_address.port is not None
+    setup_pubsub(svc, push_urls=functions_plan.push_urls(api_address.hostname, api_address.port))
     every = float(os.environ.get("VTCHAT_DEMO_TICK_SECONDS", "15"))
     threading.Thread(target=tick_loop, args=(svc, every), daemon=True).start()
     show_status(api)

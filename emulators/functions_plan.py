@@ -100,3 +100,8 @@ def stream_url(host: str, api_port: int) -> str:
     """The stream function's own address, as VTCHAT_STREAM_URL names it."""
     (stream,) = (plan for plan in load(api_port=api_port) if plan.name == "stream")
     return f"http://{host}:{stream.port}"
+
+
+def push_urls(host: str, api_port: int) -> dict[str, str]:
+    """Each function Pub/Sub pushes to, at its own address (as in production)."""
+    return {p.name: f"http://{host}:{p.port}" for p in load(api_port=api_port) if not p.public}

@@ -13,7 +13,7 @@ import argparse
 import csv
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,11 +115,14 @@ def seed_demo(svc: Services) -> list[DemoAccount]:
     return list(DEMO_ACCOUNTS)
 
 
-def setup_pubsub(svc: Services, *, push_base: str) -> list[str]:
-    """Create what `topics.topology()` lists, pushing to `push_base/<function>`.
+def setup_pubsub(svc: Services, *, push_urls: Mapping[str, str]) -> list[str]:
+    """Create what `topics.topology()` lists, pushing to each function's own URL.
 
-    Idempotent: what exists is left as it is. Production declares the same in
-    infra/ (with authenticated push); this is for the emulator.
+    `push_urls` maps a push function (`offer`, `tick`) to its address: as in
+    production, Pub/Sub pushes to the function itself, not through Hosting
+    (locally: emulators/functions_plan.push_urls). Idempotent: what exists is
+    left as it is. Production declares the same in infra/ (with authenticated
+    push); this is for the emulator.
     """
     project = svc.settings.project_id
     publisher = svc.publisher
@@ -140,7 +143,7 @@ def setup_pubsub(svc: Services, *, push_base: str) -> list[str]:
             "ack_deadline_seconds": spec.ack_deadline_seconds,
         }
         if spec.push_to is not None:
-            request["push_config"] = {"push_endpoint": f"{push_base.rstrip('/')}/{spec.push_to}"}
+            request["push_config"] = {"push_endpoint": push_urls[spec.push_to]}
         if spec.dead_letter_topic is not None:
             request["dead_letter_policy"] = {
                 "dead_letter_topic": publisher.topic_path(project, spec.dead_letter_topic),
@@ -173,7 +176,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("seed-demo", help="create the demo advisors (Auth emulator only)")
     pubsub_cmd = commands.add_parser("setup-pubsub", help="create topics and push subscriptions")
     pubsub_cmd.add_argument(
-        "--push-base", required=True, help="functions base URL, e.g. http://127.0.0.1:5001/api"
+        "--push-url",
+        action="append",
+        required=True,
+        metavar="FUNCTION=URL",
+        help="a push function's own URL, e.g. offer=http://127.0.0.1:5108 (once per function)",
     )
     commands.add_parser("tick", help="run the scheduled housekeeping once")
     commands.add_parser(
@@ -199,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"loaded {count} postcodes from {args.csv} (column {args.column})")
     elif args.command == "setup-pubsub":
-        created = setup_pubsub(svc, push_base=args.push_base)
+        created = setup_pubsub(svc, push_urls=dict(u.split("=", 1) for u in args.push_url))
         print(f"created {len(created)} topics and subscriptions")
     elif args.command == "tick":
         print(housekeeping.tick(svc))
