@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f
 # open (the closed hours have their own tests); `make demo` uses the real one.
 ALWAYS_OPEN := VTCHAT_SCHEDULE_FILE=$(CURDIR)/tests/data/schedule-always-open.json
 
-.PHONY: demo test bench lint typecheck test-python test-rules check-prereqs clean deps
+.PHONY: demo test test-fast bench lint typecheck test-python test-rules check-prereqs clean deps
 
 $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
@@ -41,6 +41,11 @@ typecheck: $(PY_STAMP)
 # Every suite, inside one emulator stack (reused when one is already running).
 test: deps lint typecheck infra-check web-build browser-deps
 	$(ALWAYS_OPEN) $(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python test-browser
+
+# The fast tier: lint, types and the unit tests (contracts, OpenAPI, pure
+# logic); no emulator, no browser. About a minute; `make test` runs it all.
+test-fast: $(PY_STAMP) lint typecheck
+	$(VPY) -m pytest -q tests/unit
 
 test-rules: tests/js/node_modules/.package-lock.json
 	cd tests/js && npm run --silent test:rules
