@@ -14,8 +14,11 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
 - the advisor console in headless Chromium (issue 6, tests/bench/console.py):
   intake → queue row and message → chat panel, and Firestore reads per
   advisor-hour from the console's own listener counts.
+- 500 visitors' streams on one production-configured stream process
+  (issue 14, tests/bench/streams.py), and the skewed fall-back scene
+  (tests/bench/skewed.py).
 `VTCHAT_BENCH_ONLY=console` runs only the console part, `=relay` only the
-relay latency.
+relay latency, `=streams` only the streams.
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -47,6 +50,7 @@ from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.bench.console import measure_console  # noqa: E402
 from tests.bench.figures import measure_figures  # noqa: E402
 from tests.bench.stats import latency_line, percentile  # noqa: E402
+from tests.bench.streams import measure_streams  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -265,6 +269,10 @@ def main() -> int:
         reset()
         print("\n".join(measure_figures()))
         return 0
+    if only == "streams":
+        reset()
+        print("\n".join(measure_streams(api, os.environ["VTCHAT_STREAM_URL"])))
+        return 0
     reset()
     lines = [*measure_latency(api), ""]
     reset()
@@ -276,6 +284,8 @@ def main() -> int:
     print("\n".join(["", *measure_console(api, reset)]), flush=True)
     reset()
     print("\n".join(["", *measure_figures()]), flush=True)
+    reset()
+    print("\n".join(["", *measure_streams(api, os.environ["VTCHAT_STREAM_URL"])]), flush=True)
     started = time.perf_counter()
     reset()
     lines = ["", *measure_status(api), ""]
