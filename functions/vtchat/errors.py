@@ -83,6 +83,14 @@ class ChatClosed(Conflict):
     )
 
 
+class UnsupportedMediaType(ChatError):
+    # Only JSON: a text/plain POST needs no CORS preflight, so any web page
+    # could make its visitors' browsers call the API unseen.
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "Het verzoek moet JSON zijn (Content-Type: application/json)."
+
+
 class PayloadTooLarge(ChatError):
     status = 413
     code = "payload_too_large"

@@ -28,6 +28,7 @@ from vtchat.errors import (
     PayloadTooLarge,
     RateLimited,
     Unauthenticated,
+    UnsupportedMediaType,
 )
 from vtchat.logs import log
 from vtchat.models import PushEnvelope, Staff
@@ -111,6 +112,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
 
 
 def read_json(request: Request, model: type[M]) -> M:
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     raw = request.stream.read(MAX_BODY_BYTES + 1)
@@ -118,7 +121,8 @@ def read_json(request: Request, model: type[M]) -> M:
         raise PayloadTooLarge()
     try:
         payload = json.loads(raw or b"null")
-    except (ValueError, UnicodeDecodeError) as e:
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        # RecursionError: thousands of nested brackets, a cheap way to a 500.
         raise BadRequest("Het verzoek is geen geldige JSON.", code="invalid_json") from e
     if not isinstance(payload, dict):
         raise BadRequest("Het verzoek moet een JSON-object zijn.", code="invalid_json")

@@ -118,7 +118,7 @@ _AUDIENCE_ERRORS: Mapping[Audience, tuple[str, ...]] = {
     "caller": ("token_missing", "token_invalid", "token_expired", "unauthenticated", "not_staff"),
     "push": ("invalid_push",),
 }
-_BODY_ERRORS = ("invalid_json", "payload_too_large", "invalid_input")
+_BODY_ERRORS = ("unsupported_media_type", "invalid_json", "payload_too_large", "invalid_input")
 _ALWAYS_ERRORS = ("internal", "unavailable", "contention")
 
 
@@ -186,6 +186,9 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
         errors.Conflict.status, "the chat reached its maximum number of messages"
     ),
     "payload_too_large": ErrorCode(errors.PayloadTooLarge.status, "the body exceeds 32 KiB"),
+    "unsupported_media_type": ErrorCode(
+        errors.UnsupportedMediaType.status, "the body is not sent as application/json"
+    ),
     "invalid_input": ErrorCode(
         errors.InvalidInput.status, "a field is wrong; `fields` maps each to a Dutch message"
     ),
