@@ -91,7 +91,8 @@ def make_handler(
         def _forward(self) -> None:
             path = urlsplit(self.path)
             if path.path == "/healthz":
-                self._plain(200 if ready() else 503, "ok\n" if ready() else "starting\n")
+                up = ready()
+                self._plain(200 if up else 503, "ok\n" if up else "starting\n")
                 return
             parts = path.path.split("/")
             if len(parts) != 3 or parts[1] != "api" or parts[2] not in hosted:

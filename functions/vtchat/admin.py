@@ -115,6 +115,15 @@ def seed_demo(svc: Services) -> list[DemoAccount]:
     return list(DEMO_ACCOUNTS)
 
 
+def _push_url(value: str) -> tuple[str, str]:
+    name, sep, url = value.partition("=")
+    if not sep or not name or not url.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(
+            f"expected FUNCTION=URL, e.g. offer=http://127.0.0.1:5108, not {value!r}"
+        )
+    return name, url
+
+
 def setup_pubsub(svc: Services, *, push_urls: Mapping[str, str]) -> list[str]:
     """Create what `topics.topology()` lists, pushing to each function's own URL.
 
@@ -128,6 +137,9 @@ def setup_pubsub(svc: Services, *, push_urls: Mapping[str, str]) -> list[str]:
     publisher = svc.publisher
     subscriber = SubscriberClient()
     topic_names, subscriptions = topics.topology([org.id for org in svc.directory])
+    missing = {s.push_to for s in subscriptions if s.push_to} - set(push_urls)
+    if missing:
+        raise ValueError(f"no push URL for {', '.join(sorted(missing))}")
     created: list[str] = []
     for name in topic_names:
         try:
@@ -180,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         required=True,
         metavar="FUNCTION=URL",
+        type=_push_url,
         help="a push function's own URL, e.g. offer=http://127.0.0.1:5108 (once per function)",
     )
     commands.add_parser("tick", help="run the scheduled housekeeping once")
@@ -206,7 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"loaded {count} postcodes from {args.csv} (column {args.column})")
     elif args.command == "setup-pubsub":
-        created = setup_pubsub(svc, push_urls=dict(u.split("=", 1) for u in args.push_url))
+        try:
+            created = setup_pubsub(svc, push_urls=dict(args.push_url))
+        except ValueError as e:
+            print(f"setup-pubsub: {e}", file=sys.stderr)
+            return 2
         print(f"created {len(created)} topics and subscriptions")
     elif args.command == "tick":
         print(housekeeping.tick(svc))

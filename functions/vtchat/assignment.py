@@ -29,10 +29,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
@@ -46,11 +44,7 @@ from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
 
 _MAX_ROUNDS = 20
-# A commit still waits for locks that other functions' transactions hold
-# (ending a chat reads the advisor); if that wait times out, read again.
-_LOCK_RETRIES = 3
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,19 +101,6 @@ def _read(store: Store, session_id: str, advisor_uid: str) -> _Read:
     refs = [store.session(session_id), store.advisor(advisor_uid)]
     found = {snap.reference.path: snap for snap in store.get_all(refs)}
     return _Read(session_snap=found[refs[0].path], advisor_snap=found[refs[1].path])
-
-
-def _optimistic(store: Store, attempt: Callable[[], T]) -> T:
-    """`store.run_optimistic`, read again also when the commit outwaited another's lock."""
-    for _ in range(_LOCK_RETRIES - 1):
-        try:
-            return store.run_optimistic(attempt)
-        except api_exceptions.Aborted:
-            store.counts.add(aborted_rounds=1)
-    try:
-        return store.run_optimistic(attempt)
-    except api_exceptions.Aborted as e:
-        raise Unavailable(code="contention") from e
 
 
 def _commit_pairing(
@@ -224,7 +205,9 @@ def _claim(
             return Assignment(session_id=session_id, advisor_uid=chosen.uid)
         return None
 
-    return _optimistic(store, attempt)
+    # A lock wait that timed out (ending a chat still reads the advisor in a
+    # transaction) is a lost race too: run_optimistic reads again.
+    return store.run_optimistic(attempt)
 
 
 def _waiting_for(svc: Services, org: str) -> list[str]:
@@ -354,6 +337,6 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
         )
         return SessionStateResponse(session_id=session_id, state="active")
 
-    result = _optimistic(store, attempt)
+    result = store.run_optimistic(attempt)
     log("INFO", "chat_accepted", sessionId=session_id, advisorUid=staff.uid)
     return result

@@ -69,13 +69,8 @@ def record_offer(svc: Services, offer: Offer, *, now: datetime) -> bool:
         batch.commit()
         return True
 
-    try:
-        return store.run_optimistic(attempt)
-    except api_exceptions.Aborted:
-        # Another function's transaction held the chat past the lock wait: it
-        # is changing anyway, and the next tick decides again from what it became.
-        log("WARNING", "offer_deferred", sessionId=offer.session_id, reason="Aborted")
-        return False
+    # A lock wait that timed out is a lost race: run_optimistic reads again.
+    return store.run_optimistic(attempt)
 
 
 def publish_offer(svc: Services, offer: Offer) -> str:

@@ -188,6 +188,10 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                 yield format_event(VisitorEvent.from_doc(entry))
                 if entry.kind == "system" and entry.event in ("assigned", "ended"):
                     place.done = True
+                    if queue_org is not None:
+                        # Out of the queue: its changes no longer wake this stream.
+                        fanout.leave_queue(mailbox, org=queue_org)
+                        queue_org = None
                 # Back in a queue after `advisor_lost` or a transfer: the
                 # reconnect brings the queue place with it.
                 if entry.kind == "system" and entry.event in (
