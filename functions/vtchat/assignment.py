@@ -228,7 +228,15 @@ def _waiting_for(svc: Services, org: str) -> list[str]:
     return [session_id for session_id, session in ordered[:batch] if may_take(session, org)]
 
 
-def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
+@dataclass
+class _Round:
+    paired: list[Assignment]
+    # Chats of the batch that someone else took first: the queue moved on, so
+    # chats beyond this batch may be waiting for the slots still free.
+    lost: int = 0
+
+
+def _pair_round(svc: Services, *, org: str) -> _Round:
     """Pair up to one batch of waiting chats with advisors of `org` who have room.
 
     Each chat is claimed on its own (`_claim`): a chat another organisation
@@ -239,15 +247,17 @@ def _pair_round(svc: Services, *, org: str) -> list[Assignment]:
         _Advisor(uid=snap.id, org=org, doc=from_snapshot(AdvisorDoc, snap))
         for snap in store.query(store.online_advisors(org))
     ]
+    result = _Round(paired=[])
     if not any(a.free > 0 for a in advisors):
-        return []
-    paired: list[Assignment] = []
+        return result
     for session_id in _waiting_for(svc, org):
         if not any(a.free > 0 for a in advisors):
             break
         if (item := _claim(svc, org=org, session_id=session_id, advisors=advisors)) is not None:
-            paired.append(item)
-    return paired
+            result.paired.append(item)
+        elif any(a.free > 0 for a in advisors):
+            result.lost += 1
+    return result
 
 
 @dataclass
@@ -281,9 +291,11 @@ def dispatch(svc: Services, *, org: str) -> list[Assignment]:
             with _flights_lock:
                 flight.again = False
             for _ in range(_MAX_ROUNDS):
-                paired = _pair_round(svc, org=org)
-                assigned.extend(paired)
-                if not paired:
+                done = _pair_round(svc, org=org)
+                assigned.extend(done.paired)
+                # A round that lost its whole batch to neighbours paired
+                # nothing, yet the queue may hold more: read it again.
+                if not done.paired and not done.lost:
                     break
             with _flights_lock:
                 if not flight.again:

@@ -275,3 +275,52 @@ def test_an_urgent_offered_chat_is_claimed_before_older_ones(
     assert sessions[older]["state"] == "waiting"
     (record,) = stored(svc, "handovers").values()
     assert (record["queuedOrg"], record["answeringOrg"], record["round"]) == (ORIGIN, helper, 3)
+
+
+def test_a_round_whose_whole_batch_was_taken_by_neighbours_reads_the_queue_again(
+    functions: Functions, svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CI failure of 2026-12-02: a freed slot stayed free while a chat waited.
+
+    The origin's round read the first `dispatch_batch` chats of its queue; its
+    neighbours took all of them before it claimed any, so it paired nothing
+    and stopped, though its queue still held chats beyond that batch. Here the
+    neighbour takes the batch at exactly that moment.
+    """
+    small = Services(svc.settings.model_copy(update={"dispatch_batch": 2}))
+    origin = online(small, ORIGIN, "origin")
+    busy = functions.intake(region=ORIGIN, nickname="Eerste")["sessionId"]
+    helper = HELPERS[0]
+    online(small, helper, f"{helper}-1", capacity=2)
+    first, second, third = (
+        functions.intake(region=ORIGIN, nickname=f"Bezoeker {n}")["sessionId"] for n in range(3)
+    )
+    for chat in (first, second):
+        offer = Offer(
+            session_id=chat,
+            round=3,
+            previous_round=0,
+            region=ORIGIN,
+            org=ORIGIN,
+            candidates=(helper,),
+        )
+        assert fallback.record_offer(small, offer, now=datetime.now(UTC))
+    read_queue = assignment._waiting_for
+    origin_reads: list[list[str]] = []
+
+    def neighbour_takes_the_batch_meanwhile(s: Services, org: str) -> list[str]:
+        batch = read_queue(s, org)
+        if org == ORIGIN:
+            origin_reads.append(batch)
+            if len(origin_reads) == 1:
+                assert len(assignment.dispatch(s, org=helper)) == 2
+        return batch
+
+    monkeypatch.setattr(assignment, "_waiting_for", neighbour_takes_the_batch_meanwhile)
+    lifecycle.end_chat(small, session_id=busy, ended_by="advisor", staff=origin)
+
+    assert origin_reads[0] == [first, second]
+    sessions = stored(svc, "sessions")
+    assert [sessions[c]["advisorUid"] for c in (first, second)] == [f"{helper}-1"] * 2
+    assert sessions[third]["state"] == "active", "the freed slot stayed free"
+    assert sessions[third]["advisorUid"] == "origin"
