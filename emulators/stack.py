@@ -694,6 +694,10 @@ class Stack:
         """A copy of firebase.json with the Auth emulator on another address."""
         config = json.loads(FIREBASE_JSON.read_text())
         config["emulators"]["auth"] = {"host": address.host, "port": address.port}
+        # firebase-tools also opens a hub (4400) and a log port (4500): a
+        # second stack on the same machine needs its own, next to its Auth.
+        config["emulators"]["hub"] = {"host": address.host, "port": address.port + 1}
+        config["emulators"]["logging"] = {"host": address.host, "port": address.port + 2}
         path = LOGS / f"firebase.auth-{address.port}.json"
         path.write_text(json.dumps(config, indent=2) + "\n")
         return path
