@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from emulators import functions_plan, serve_web  # noqa: E402
 from emulators.demo_figures import seed_figures  # noqa: E402
+from emulators.visitor import post_intake  # noqa: E402
 
 SHARED_PC4 = ROOT.parent / "shared" / "data" / "pc4_veilig_thuis.csv"
 SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
@@ -78,10 +79,8 @@ def follow_stream(stream_url: str, token: str, done: threading.Event) -> None:
 def conversation(api: str) -> None:
     anna = next(a for a in DEMO_ACCOUNTS if a.display_name == "Anna")
     advisor = {"Authorization": f"Bearer {sign_in(anna.email, anna.password)}"}
-    answer = requests.post(
-        f"{api}/intake",
-        json={"nickname": "Vlinder", "age": 24, "gender": "woman", "postcode": "3511"},
-        timeout=10,
+    answer = post_intake(
+        api, {"nickname": "Vlinder", "age": 24, "gender": "woman", "postcode": "3511"}
     )
     if answer.status_code == 409:
         # Outside Utrecht's hours the honest answer is the refusal itself.

@@ -54,6 +54,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EMULATORS = ROOT / "emulators"
 LOGS = EMULATORS / ".logs"
 RULES = ROOT / "firestore.rules"
+# The rules as the local stack loads them (local_rules): written at start.
+LOCAL_RULES = LOGS / "firestore.local.rules"
 FIREBASE_JSON = EMULATORS / "firebase.json"
 FIREBASE_BIN = EMULATORS / "node_modules" / ".bin" / "firebase"
 SERVE_FUNCTIONS = Path("emulators") / "serve_functions.py"  # relative to ROOT (the cwd)
@@ -665,7 +667,7 @@ class Stack:
         env = dict(self.environ)
         if service.name == "firestore":
             argv = ["gcloud", "emulators", "firestore", "start", f"--host-port={address}"]
-            argv.append(f"--rules={RULES}")
+            argv.append(f"--rules={local_rules()}")
             env["CLOUDSDK_CORE_DISABLE_PROMPTS"] = "1"
             return argv, ROOT, env
         if service.name == "pubsub":
@@ -846,10 +848,41 @@ def reset_auth(host: str, project: str = PROJECT) -> None:
     _expect("DELETE", f"http://{host}/emulator/v1/projects/{project}/accounts")
 
 
+# The one difference between the deployed rules and the emulator's: production
+# staff must have signed in with a second factor (TOTP), which the Auth
+# emulator cannot give (it offers SMS only). docs/architecture.md says why.
+_SECOND_FACTOR = re.compile(
+    r"(    function signedInWithSecondFactor\(\) \{\n      return )([^;\n]+)(;\n    \})"
+)
+
+
+def local_rules_text(deployed: str) -> str:
+    """The deployed rules with signedInWithSecondFactor() answering true; nothing else changes."""
+    rendered, found = _SECOND_FACTOR.subn(r"\1true\3", deployed)
+    if found != 1:
+        raise StackError(f"{RULES.name}: signedInWithSecondFactor() not found once (found {found})")
+    return rendered
+
+
+def local_rules() -> Path:
+    """Write the rules for the local emulator (local_rules_text of firestore.rules); its path."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    partial = LOCAL_RULES.with_name(f"{LOCAL_RULES.name}.{os.getpid()}")
+    partial.write_text(local_rules_text(RULES.read_text()))
+    partial.replace(LOCAL_RULES)  # atomic: another stack may start at the same moment
+    return LOCAL_RULES
+
+
 def load_rules(host: str, project: str, path: str | os.PathLike[str]) -> None:
-    """Replace the Firestore emulator's security rules with the file's (RuntimeError if invalid)."""
+    """Replace the Firestore emulator's security rules with the file's (RuntimeError if invalid).
+
+    The deployed firestore.rules is loaded as the local stack loads it (local_rules_text).
+    """
     rules = Path(path)
-    files = [{"name": rules.name, "content": rules.read_text()}]
+    content = rules.read_text()
+    if rules.resolve() == RULES.resolve():
+        content = local_rules_text(content)
+    files = [{"name": rules.name, "content": content}]
     body = json.dumps({"rules": {"files": files}}).encode()
     _expect("PUT", f"http://{host}/emulator/v1/projects/{project}:securityRules", body)
 

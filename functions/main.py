@@ -7,7 +7,7 @@ emulators/serve_functions.py. The domain lives in the `vtchat` package.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import functions_framework
 from flask import Request, Response
@@ -26,12 +26,13 @@ from vtchat import (
 from vtchat import availability as advisor_availability
 from vtchat import intake as intake_service
 from vtchat import openapi as openapi_document
+from vtchat import proof as intake_proof
 from vtchat import report as evaluation_report
 from vtchat import resume as chat_resume
 from vtchat import stream as streams
 from vtchat import texts as standard_texts
 from vtchat import transfer as chat_transfer
-from vtchat.access import require_own_session
+from vtchat.access import current_session, require_own_session
 from vtchat.errors import BadRequest
 from vtchat.http import (
     acknowledged,
@@ -43,7 +44,7 @@ from vtchat.http import (
     read_push,
     read_query,
     reply,
-    require_app_check,
+    require_push,
     staff_call,
     staff_identity,
     visitor_claim,
@@ -70,9 +71,19 @@ from vtchat.tokens import SessionClaim
 @endpoint("POST")
 def intake(request: Request) -> Response:
     svc = services()
-    require_app_check(svc, request)
     body = read_json(request, IntakeRequest)
-    return reply(intake_service.start_chat(svc, body), status=201)
+    now = datetime.now(UTC)
+    intake_proof.redeem(svc, body, now=now)
+    return reply(intake_service.start_chat(svc, body, now=now), status=201)
+
+
+@functions_framework.http
+@endpoint("GET")
+def challenge(request: Request) -> Response:
+    """The intake's proof-of-work puzzle: new for every visitor, never cached."""
+    response = reply(intake_proof.issue(services(), now=datetime.now(UTC)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @functions_framework.http
@@ -89,7 +100,9 @@ def stream(request: Request) -> Response:
     svc = services()
     claim = visitor_claim(svc, request)
     after = streams.parse_last_event_id(request.headers.get("Last-Event-ID"))
-    return event_stream(streams.open_stream(svc, session_id=claim.session_id, after=after))
+    return event_stream(
+        streams.open_stream(svc, session_id=claim.session_id, after=after, claim=claim)
+    )
 
 
 @functions_framework.http
@@ -100,7 +113,7 @@ def messages(request: Request) -> Response:
     body = read_json(request, MessageRequest)
     if isinstance(who, SessionClaim):
         require_own_session(who, body.session_id)
-        result = relay.post_message(svc, body, staff=None)
+        result = relay.post_message(svc, body, staff=None, claim=who)
     else:
         result = relay.post_message(svc, body, staff=who)
     return reply(result, status=200 if result.duplicate else 201)
@@ -113,6 +126,7 @@ def leave(request: Request) -> Response:
     claim = visitor_claim(svc, request)
     body = read_json(request, SessionRequest)
     require_own_session(claim, body.session_id)
+    current_session(svc.store, claim)
     return reply(lifecycle.end_chat(svc, session_id=body.session_id, ended_by="visitor"))
 
 
@@ -125,7 +139,7 @@ def heartbeat(request: Request) -> Response:
     body = read_json(request, HeartbeatRequest)
     if isinstance(who, SessionClaim):
         require_own_session(who, body.session_id or who.session_id)
-        return reply(presence.visitor_heartbeat(svc, session_id=who.session_id))
+        return reply(presence.visitor_heartbeat(svc, session_id=who.session_id, claim=who))
     return reply(presence.advisor_heartbeat(svc, staff=who))
 
 
@@ -227,6 +241,7 @@ def regions(request: Request) -> Response:
 def offer(request: Request) -> Response:
     """Pushed by each organisation's subscription to the fall-back offers topic."""
     svc = services()
+    require_push(svc, request, function="offer")
     envelope, data = read_push(request, PushEnvelope)
     org = topics.org_of_subscription(envelope.subscription)
     if org is None or org not in svc.directory:
@@ -239,8 +254,10 @@ def offer(request: Request) -> Response:
 @endpoint("POST")
 def tick(request: Request) -> Response:
     """Pushed from the tick topic, which Cloud Scheduler publishes to every minute."""
+    svc = services()
+    require_push(svc, request, function="tick")
     read_push(request, PushEnvelope)
-    housekeeping.tick(services())
+    housekeeping.tick(svc)
     return acknowledged()
 
 

@@ -32,7 +32,7 @@ locals {
   }
 
   # Collection groups whose documents carry `expireAt` (vtchat.store.EPHEMERAL).
-  ttl_collection_groups = toset(["messages", "sessions", "advisors"])
+  ttl_collection_groups = toset(["messages", "sessions", "advisors", "proofs", "transfers"])
 }
 
 resource "google_firestore_database" "main" {

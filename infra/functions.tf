@@ -39,6 +39,13 @@ locals {
   public_functions = toset([for name, f in local.functions : name if f.public])
   push_functions   = toset([for name, f in local.functions : name if !f.public])
 
+  # Where Pub/Sub pushes, and the audience of its OIDC tokens: each push
+  # function's deterministic Cloud Run URL, known before the function exists,
+  # so the functions can be told the audience they must check (vtchat.pushauth).
+  push_urls = {
+    for name in local.push_functions : name => "https://${name}-${data.google_project.this.number}.${var.region}.run.app"
+  }
+
   # Environment of every function (functions/vtchat/settings.py).
   function_environment = merge(
     {
@@ -48,6 +55,13 @@ locals {
       VTCHAT_STREAM_URL         = local.stream_url
       # The topics' storage policy is enforced in transit: publish in-region.
       VTCHAT_PUBSUB_ENDPOINT = "${var.region}-pubsub.googleapis.com:443"
+      # Pushes are verified in code too (OIDC token of the push account, for
+      # the function's own URL); staff must have signed in with a second
+      # factor. Both are refused off in production by settings.py.
+      VTCHAT_PUSH_AUTH            = "on"
+      VTCHAT_PUSH_SERVICE_ACCOUNT = google_service_account.pubsub_push.email
+      VTCHAT_PUSH_AUDIENCES       = jsonencode(local.push_urls)
+      VTCHAT_STAFF_SECOND_FACTOR  = "on"
     },
     { for name, value in var.limits : "VTCHAT_${upper(name)}" => tostring(value) if value != null },
   )
@@ -146,11 +160,19 @@ resource "google_cloudfunctions2_function" "fn" {
       secret     = google_secret_manager_secret.session_key.secret_id
       version    = var.session_key_secret_version
     }
+
+    secret_environment_variables {
+      key        = "VTCHAT_RESUME_KEY"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.resume_key.secret_id
+      version    = var.resume_key_secret_version
+    }
   }
 
   depends_on = [
     google_project_service.enabled,
     google_secret_manager_secret_iam_member.session_key_accessor,
+    google_secret_manager_secret_iam_member.resume_key_accessor,
     google_project_iam_member.build,
   ]
 }

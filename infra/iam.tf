@@ -5,11 +5,21 @@
 #   this database);
 # - roles/pubsub.publisher on fallback-offers: only intake and tick publish
 #   offers (functions.tf publishes_offers);
-# - roles/secretmanager.secretAccessor on the session key (secrets.tf).
-# Verifying Firebase ID tokens and App Check tokens needs no role (public keys).
+# - roles/secretmanager.secretAccessor on the session key (secrets.tf);
+# - roles/firebaseauth.viewer for the functions staff call: a staff ID token is
+#   checked against its account (disabled, or sessions revoked by
+#   `vtchat.admin revoke`), a GetAccountInfo call (firebaseauth.users.get).
+# Verifying the tokens' signatures needs no role (public keys).
 
 locals {
   firestore_database_condition = "resource.name == \"projects/${var.project_id}/databases/(default)\""
+
+  # The entry points that take a staff ID token (vtchat.http staff_identity,
+  # staff_call, caller); tests/unit/test_staff_guard.py keeps it equal to main.py.
+  staff_functions = toset([
+    "messages", "heartbeat", "availability", "accept", "end", "transfer", "urgent", "register",
+    "texts", "report",
+  ])
 }
 
 resource "google_service_account" "function" {
@@ -32,6 +42,14 @@ resource "google_project_iam_member" "function_firestore" {
     title      = "vtchat-default-database"
     expression = local.firestore_database_condition
   }
+}
+
+resource "google_project_iam_member" "function_auth_viewer" {
+  for_each = local.staff_functions
+
+  project = var.project_id
+  role    = "roles/firebaseauth.viewer"
+  member  = "serviceAccount:${google_service_account.function[each.key].email}"
 }
 
 resource "google_pubsub_topic_iam_member" "offer_publisher" {

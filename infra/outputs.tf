@@ -43,6 +43,11 @@ output "session_key_secret" {
   value       = google_secret_manager_secret.session_key.id
 }
 
+output "resume_key_secret" {
+  description = "Secret Manager secret that holds the resume-code key (add a version by hand, docs/deploy.md)."
+  value       = google_secret_manager_secret.resume_key.id
+}
+
 output "dead_letter_subscriptions" {
   description = "Pull subscriptions that keep undeliverable offers and ticks for inspection."
   value       = [for sub in google_pubsub_subscription.dead_letter : sub.name]

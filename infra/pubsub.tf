@@ -97,12 +97,14 @@ resource "google_pubsub_subscription" "push" {
   # message is worth nothing. 10 minutes is Pub/Sub's minimum.
   message_retention_duration = "600s"
 
+  # The function's deterministic URL (functions.tf local.push_urls), as
+  # endpoint and as the token's audience, which the function checks itself.
   push_config {
-    push_endpoint = google_cloudfunctions2_function.fn[each.value.push_to].service_config[0].uri
+    push_endpoint = local.push_urls[each.value.push_to]
 
     oidc_token {
       service_account_email = google_service_account.pubsub_push.email
-      audience              = google_cloudfunctions2_function.fn[each.value.push_to].service_config[0].uri
+      audience              = local.push_urls[each.value.push_to]
     }
   }
 
@@ -121,6 +123,7 @@ resource "google_pubsub_subscription" "push" {
   }
 
   depends_on = [
+    google_cloudfunctions2_function.fn,
     google_cloud_run_v2_service_iam_member.push_invoker,
     google_pubsub_topic_iam_member.dead_letter_publisher,
   ]

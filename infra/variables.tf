@@ -105,6 +105,7 @@ variable "limits" {
     message_burst              = optional(number)
     intakes_per_minute         = optional(number)
     max_waiting_per_org        = optional(number)
+    proof_base_number          = optional(number)
   })
   default = {}
 
@@ -133,6 +134,17 @@ variable "session_key_secret_version" {
   validation {
     condition     = var.session_key_secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.session_key_secret_version))
     error_message = "session_key_secret_version must be \"latest\" or a version number."
+  }
+}
+
+variable "resume_key_secret_version" {
+  description = "Version of the resume-code key in Secret Manager the functions use. A new value makes every running chat's code unknown, so pin a number and change it only when no chat needs its code (docs/deploy.md)."
+  type        = string
+  default     = "latest"
+
+  validation {
+    condition     = var.resume_key_secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.resume_key_secret_version))
+    error_message = "resume_key_secret_version must be \"latest\" or a version number."
   }
 }
 

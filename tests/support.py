@@ -14,6 +14,9 @@ import functions_framework
 import requests
 from flask.testing import FlaskClient
 
+from vtchat.models import ChallengeResponse
+from vtchat.proof import solve
+
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "functions" / "main.py"
 PROJECT = "demo-vtchat"
@@ -107,10 +110,21 @@ class Functions:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.client(name).post("/", json=body, headers=headers)
 
+    def proof(self) -> str:
+        """A solved intake puzzle, fetched and solved as the widget does."""
+        puzzle = self.client("challenge").get("/").get_json()
+        return solve(ChallengeResponse.model_validate(puzzle))
+
     def intake(self, **overrides: Any) -> dict[str, Any]:
         body = {"nickname": "Merel", "age": 16, "gender": "woman", "region": "utrecht"}
         body.update(overrides)
+        body.setdefault("proof", self.proof())
         response = self.post("intake", body)
+        if str((response.get_json().get("error") or {}).get("code")) == "proof_harder":
+            # As the widget does: solve the harder puzzle the refusal carries.
+            puzzle = response.get_json()["error"]["details"]["challenge"]
+            body["proof"] = solve(ChallengeResponse.model_validate(puzzle))
+            response = self.post("intake", body)
         assert response.status_code == 201, response.get_json()
         return dict(response.get_json())
 

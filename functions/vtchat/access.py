@@ -8,15 +8,38 @@ from __future__ import annotations
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.errors import Forbidden, NotFound
+from vtchat.errors import Forbidden, NotFound, Unauthenticated
 from vtchat.models import SessionDoc, Staff
 from vtchat.store import Store, from_snapshot
 from vtchat.tokens import SessionClaim
+
+# Shown as is in the tab whose token a resume elsewhere retired.
+TAKEN_OVER = (
+    "Deze chat is op een ander apparaat of tabblad geopend met de code. Hier is de chat daarom "
+    "gesloten. Was jij dat niet? Bel dan gratis en anoniem met Veilig Thuis: 0800 2000."
+)
 
 
 def require_own_session(claim: SessionClaim, session_id: str) -> None:
     if claim.session_id != session_id:
         raise Forbidden("Dit gesprek hoort niet bij jouw chat.", code="wrong_session")
+
+
+def require_current_token(claim: SessionClaim, session: SessionDoc) -> None:
+    """Refuse a token that a resume has retired (see vtchat.resume).
+
+    Free where the session is read anyway (messages, stream); `current_session`
+    reads it for the calls that would not.
+    """
+    if claim.generation != session.token_generation:
+        raise Unauthenticated(TAKEN_OVER, code="token_revoked")
+
+
+def current_session(store: Store, claim: SessionClaim) -> SessionDoc:
+    """The claim's session, read to check that its token is still the current one."""
+    session = read_session(store, claim.session_id)
+    require_current_token(claim, session)
+    return session
 
 
 def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
@@ -29,6 +52,14 @@ def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
 def require_staff_on_session(staff: Staff, session: SessionDoc) -> None:
     if not can_staff_act(staff, session):
         raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")
+
+
+def read_session(store: Store, session_id: str) -> SessionDoc:
+    """The session as stored now, or NotFound (ended chats too, until expiry)."""
+    snapshot = store.get(store.session(session_id))
+    if not snapshot.exists:
+        raise NotFound()
+    return from_snapshot(SessionDoc, snapshot)
 
 
 def session_for_staff(

@@ -1,6 +1,7 @@
 """Operator commands: `python -m vtchat.admin <command> …`.
 
 grant           give a Firebase Auth account the advisor, supervisor or national role
+revoke          take a staff account's access away at once (disable, sign out, strip role)
 load-postcodes  load a PC4 → organisation table into Firestore (data change, no deploy)
 seed-demo       create demo advisors on the Auth emulator and print their logins
 setup-pubsub    create the topics and push subscriptions of vtchat.topics (emulator only)
@@ -76,6 +77,36 @@ def grant(
         )
     firebase_auth.set_custom_user_claims(user.uid, {"role": role, "org": org}, app=app)
     return str(user.uid)
+
+
+@dataclass(frozen=True)
+class Revoked:
+    uid: str
+    email: str | None
+    # Disabled and without role claims already before this run.
+    already: bool
+
+
+def revoke(svc: Services, *, uid: str | None = None, email: str | None = None) -> Revoked:
+    """Disable the account, revoke its sessions and remove its role and organisation.
+
+    Its ID tokens are refused from the next call on (the functions verify with
+    `check_revoked`), its refresh tokens mint no new ones, and the rules see no
+    role. Idempotent: a second run changes nothing that matters.
+    """
+    app = svc.firebase_app
+    try:
+        if uid:
+            user = firebase_auth.get_user(uid, app=app)
+        else:
+            user = firebase_auth.get_user_by_email(email or "", app=app)
+    except (firebase_auth.UserNotFoundError, ValueError):
+        raise LookupError(f"geen account {uid or email}") from None
+    already = bool(user.disabled and not user.custom_claims)
+    firebase_auth.update_user(user.uid, disabled=True, app=app)
+    firebase_auth.revoke_refresh_tokens(user.uid, app=app)
+    firebase_auth.set_custom_user_claims(user.uid, None, app=app)
+    return Revoked(uid=str(user.uid), email=user.email, already=already)
 
 
 def load_postcodes(svc: Services, *, path: Path, column: str) -> int:
@@ -182,6 +213,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     grant_cmd.add_argument("--org", required=True, help="organisation id, e.g. utrecht")
     grant_cmd.add_argument("--display-name", help="name the visitor sees, e.g. Anna")
     grant_cmd.add_argument("--password", help="create the account with this password if missing")
+    revoke_cmd = commands.add_parser(
+        "revoke", help="disable a staff account, sign it out everywhere, remove its role"
+    )
+    who = revoke_cmd.add_mutually_exclusive_group(required=True)
+    who.add_argument("--uid")
+    who.add_argument("--email")
     load_cmd = commands.add_parser("load-postcodes", help="load a PC4 table into Firestore")
     load_cmd.add_argument("--csv", required=True, type=Path)
     load_cmd.add_argument("--column", default="veilig_thuis_26")
@@ -211,6 +248,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             password=args.password,
         )
         print(f"{args.email} ({uid}): role={args.role} org={args.org}")
+    elif args.command == "revoke":
+        try:
+            revoked = revoke(svc, uid=args.uid, email=args.email)
+        except LookupError as e:
+            print(f"revoke: {e}", file=sys.stderr)
+            return 1
+        name = f"{revoked.email or 'account zonder e-mail'} ({revoked.uid})"
+        if revoked.already:
+            print(f"{name} was al uitgeschakeld en zonder rol; opnieuw afgemeld.")
+        else:
+            print(
+                f"{name}: uitgeschakeld, alle aanmeldingen ingetrokken, rol en organisatie "
+                "verwijderd. Openstaande chats gaan binnen enkele minuten terug naar de wachtrij."
+            )
     elif args.command == "load-postcodes":
         try:
             count = load_postcodes(svc, path=args.csv, column=args.column)

@@ -129,6 +129,19 @@ class Busy(RateLimited):
     )
 
 
+class ProofRequired(ChatError):
+    """The intake's puzzle is missing, wrong, used or too easy for the load now.
+
+    `details.challenge` is a fresh one; the widget solves it and sends again.
+    """
+
+    status = 403
+    code = "proof_invalid"
+    default_message = (
+        "Je browser moet nog even rekenen voordat de chat kan starten. Een moment geduld."
+    )
+
+
 class Unavailable(ChatError):
     status = 503
     code = "unavailable"

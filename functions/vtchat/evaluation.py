@@ -6,18 +6,26 @@ small cells (fewer than `minimum`, default 5): a rare combination of region,
 week, age band and topic must not single anyone out. The settlement table
 is about organisations, not people, and is exact: organisations pay by it.
 Periods and the time-of-day pattern are in Dutch local time.
+
+Figures are only made for whole calendar months (`is_whole_month`): fixed
+cells that never overlap. Hiding small cells per request is no protection
+when a caller may choose the range, since two ranges that differ by a day
+give that day's counts by subtraction (tests/functions/test_figures_differencing.py).
+Within one month, every group of cells that adds up to a total shown
+elsewhere hides at least two cells or none (`_Suppressor.parts`).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from vtchat.disclosure import NATION, Cube
 from vtchat.models import ChatRecordDoc
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -51,6 +59,24 @@ class Table:
     suppressed: int = 0
 
 
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def is_whole_month(start: date, end: date) -> bool:
+    """[start, end) is one calendar month: the only range figures are made for."""
+    return start.day == 1 and end == next_month(start)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of every calendar month with a day in [start, end)."""
+    first, found = start.replace(day=1), []
+    while first < end:
+        found.append(first)
+        first = next_month(first)
+    return found
+
+
 def local(at: datetime) -> datetime:
     return at.astimezone(AMSTERDAM)
 
@@ -70,42 +96,11 @@ def percentile(values: Sequence[int], q: float) -> float:
     return float(ordered[index])
 
 
-class _Suppressor:
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-        self.count = 0
-
-    def count_cell(self, value: int) -> int | None:
-        if 0 < value < self.minimum:
-            self.count += 1
-            return None
-        return value
-
-    def parts(self, counts: Sequence[int]) -> list[Cell]:
-        """Cells that add up to a total a reader can find elsewhere (the chats
-        of a region and period, a share's denominator).
-
-        One hidden cell among them would be that total minus the others, so a
-        second one, the smallest that is left, is hidden with it.
-        """
-        cells: list[Cell] = [self.count_cell(count) for count in counts]
-        hidden = [i for i, cell in enumerate(cells) if cell is None]
-        shown = [i for i, cell in enumerate(cells) if cell]
-        if len(hidden) == 1 and shown:
-            smallest = min(shown, key=lambda i: counts[i])
-            cells[smallest] = COMPLEMENT
-            self.count += 1
-        return cells
-
-    def over(
-        self, values: Sequence[int], compute: Callable[[Sequence[int]], float]
-    ) -> float | None:
-        """A figure computed over a group only when the group is large enough."""
-        if len(values) < self.minimum:
-            if values:
-                self.count += 1
-            return None
-        return round(compute(values), 1)
+def _over(
+    values: Sequence[int], compute: Callable[[Sequence[int]], float], minimum: int
+) -> float | None:
+    """A figure computed over a group only when the group is large enough."""
+    return round(compute(values), 1) if len(values) >= minimum else None
 
 
 def _by(
@@ -117,47 +112,8 @@ def _by(
     return dict(sorted(groups.items()))
 
 
-def summary(
-    records: Sequence[ChatRecordDoc], *, period: Period, minimum: int = DEFAULT_MINIMUM
-) -> Table:
-    """Per region of origin and period: offered, served, abandoned, waiting and duration."""
-    cut = _Suppressor(minimum)
-    rows: list[tuple[Cell, ...]] = []
-    for key, group in _by(records, lambda r: f"{period_of(r.started, period)}|{r.region}").items():
-        when, region = key.split("|")
-        served = [r for r in group if r.served]
-        waits = [r.waited_minutes for r in served]
-        durations = [r.duration_minutes for r in served if r.duration_minutes is not None]
-        rows.append(
-            (
-                when,
-                region,
-                cut.count_cell(len(group)),
-                cut.count_cell(len(served)),
-                cut.count_cell(sum(r.ended_how == "visitor_left_while_waiting" for r in group)),
-                cut.count_cell(sum(r.urgent for r in group)),
-                cut.over(waits, statistics.median),
-                cut.over(waits, lambda v: percentile(v, 0.9)),
-                cut.over(durations, statistics.median),
-            )
-        )
-    return Table(
-        name=f"samenvatting-per-{'week' if period == 'week' else 'maand'}",
-        title=f"Chats per regio en {'week' if period == 'week' else 'maand'}",
-        columns=(
-            "periode",
-            "regio",
-            "aangeboden",
-            "beantwoord",
-            "weg tijdens wachten",
-            "urgent",
-            "wachttijd mediaan (min)",
-            "wachttijd p90 (min)",
-            "duur mediaan (min)",
-        ),
-        rows=rows,
-        suppressed=cut.count,
-    )
+def _hidden(cells: Iterable[Cell]) -> int:
+    return sum(1 for cell in cells if cell is None or cell == COMPLEMENT)
 
 
 def weeks_between(start: date, end: date) -> list[str]:
@@ -171,94 +127,6 @@ def weeks_between(start: date, end: date) -> list[str]:
     return weeks
 
 
-def trend(
-    records: Sequence[ChatRecordDoc],
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    minimum: int = DEFAULT_MINIMUM,
-) -> Table:
-    """Per ISO week, every region in the records together: offered, served, left while waiting.
-
-    Always per week, whatever the summary's period: it is the series the
-    console draws. With the range given, a week without chats is a row of
-    zeros, so a chart shows the quiet week instead of skipping it.
-    """
-    cut = _Suppressor(minimum)
-    groups = _by(records, lambda r: period_of(r.started, "week"))
-    weeks = sorted(set(groups) | set(weeks_between(start, end) if start and end else ()))
-    rows: list[tuple[Cell, ...]] = []
-    for week in weeks:
-        group = groups.get(week, [])
-        rows.append(
-            (
-                week,
-                cut.count_cell(len(group)),
-                cut.count_cell(sum(r.served for r in group)),
-                cut.count_cell(sum(r.ended_how == "visitor_left_while_waiting" for r in group)),
-            )
-        )
-    return Table(
-        name="trend-per-week",
-        title="Chats per week (trend)",
-        columns=("week", "aangeboden", "beantwoord", "weg tijdens wachten"),
-        rows=rows,
-        suppressed=cut.count,
-    )
-
-
-def duration_distribution(
-    records: Sequence[ChatRecordDoc], *, minimum: int = DEFAULT_MINIMUM
-) -> Table:
-    cut = _Suppressor(minimum)
-    rows: list[tuple[Cell, ...]] = []
-    answered = (r for r in records if r.duration_minutes is not None)
-    for region, group in _by(answered, lambda r: r.region).items():
-        minutes = [r.duration_minutes for r in group if r.duration_minutes is not None]
-        counts = [
-            sum(1 for m in minutes if low <= m and (high is None or m < high))
-            for _, low, high in DURATION_BUCKETS
-        ]
-        rows.append((region, *cut.parts(counts)))
-    return Table(
-        name="duur",
-        title="Duur van beantwoorde chats per regio",
-        columns=("regio", *(label for label, _, _ in DURATION_BUCKETS)),
-        rows=rows,
-        suppressed=cut.count,
-    )
-
-
-def pattern(
-    records: Sequence[ChatRecordDoc], *, minimum: int = DEFAULT_MINIMUM
-) -> tuple[Table, Table]:
-    """When chats start: per hour of the day and per weekday (local time)."""
-    hours = Counter(local(r.started).hour for r in records)
-    days = Counter(local(r.started).weekday() for r in records)
-    hour_cut, day_cut = _Suppressor(minimum), _Suppressor(minimum)
-    hour_cells = hour_cut.parts([hours[hour] for hour in range(24)])
-    day_cells = day_cut.parts([days[day] for day in range(7)])
-    hour_rows: list[tuple[Cell, ...]] = [
-        (f"{hour:02d}:00", cell) for hour, cell in enumerate(hour_cells)
-    ]
-    day_rows: list[tuple[Cell, ...]] = [(WEEKDAYS[day], cell) for day, cell in enumerate(day_cells)]
-    by_hour = Table(
-        name="tijdstip",
-        title="Begin van chats per uur van de dag",
-        columns=("uur", "chats"),
-        rows=hour_rows,
-        suppressed=hour_cut.count,
-    )
-    by_day = Table(
-        name="weekdag",
-        title="Begin van chats per weekdag",
-        columns=("weekdag", "chats"),
-        rows=day_rows,
-        suppressed=day_cut.count,
-    )
-    return by_hour, by_day
-
-
 _SHARES: tuple[tuple[str, str, Callable[[ChatRecordDoc], Iterable[str]]], ...] = (
     ("leeftijd", "Leeftijdsgroep", lambda r: [r.age_band]),
     ("gender", "Gender", lambda r: [r.gender]),
@@ -268,30 +136,176 @@ _SHARES: tuple[tuple[str, str, Callable[[ChatRecordDoc], Iterable[str]]], ...] =
     ("verwijzing", "Verwijzingen (meer per chat mogelijk)", lambda r: r.referrals),
     ("uitkomst", "Uitkomst (geregistreerd)", lambda r: [r.outcome] if r.outcome else []),
 )
+_LEFT = "visitor_left_while_waiting"
 
 
-def shares(records: Sequence[ChatRecordDoc], *, minimum: int = DEFAULT_MINIMUM) -> list[Table]:
+def _bucket(minutes: int) -> str:
+    return next(
+        label
+        for label, low, high in DURATION_BUCKETS
+        if low <= minutes and (high is None or minutes < high)
+    )
+
+
+def cube_of(
+    records: Sequence[ChatRecordDoc],
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    minimum: int = DEFAULT_MINIMUM,
+) -> tuple[Cube, dict[str, list[str]]]:
+    """Every count of the report for all regions and the nation, protected once
+    (vtchat.disclosure); with each family's categories."""
+    cube = Cube(regions=sorted({r.region for r in records}))
+    cube.totals("offered", records, lambda r: True)
+    cube.totals("served", records, lambda r: r.served)
+    cube.totals("left", records, lambda r: r.ended_how == _LEFT)
+    cube.totals("urgent", records, lambda r: r.urgent)
+    weeks = weeks_between(start, end) if start and end else []
+    week = lambda r: [period_of(r.started, "week")]  # noqa: E731
+    served = [r for r in records if r.served]
+    answered = [r for r in records if r.duration_minutes is not None]
+    left = [r for r in records if r.ended_how == _LEFT]
+    family = cube.family
+    categories = {
+        "trend-offered": family("trend-offered", records, week, categories=weeks, total="offered"),
+        "trend-served": family("trend-served", served, week, categories=weeks, total="served"),
+        "trend-left": family("trend-left", left, week, categories=weeks, total="left"),
+        "duur": family("duur", answered, lambda r: [_bucket(r.duration_minutes or 0)],
+                       categories=[label for label, _, _ in DURATION_BUCKETS]),
+        "tijdstip": family("tijdstip", records, lambda r: [f"{local(r.started).hour:02d}:00"],
+                           categories=[f"{h:02d}:00" for h in range(24)], total="offered"),
+        "weekdag": family("weekdag", records, lambda r: [WEEKDAYS[local(r.started).weekday()]],
+                          categories=WEEKDAYS, total="offered"),
+    }  # fmt: skip
+    # The trend's weeks of one month are that month's: one set, whatever the scope.
+    categories["trend"] = sorted(
+        set(categories["trend-offered"]) | set(categories["trend-served"])
+        | set(categories["trend-left"])
+    )  # fmt: skip
+    for name, _, values in _SHARES:
+        categories[name] = cube.family(name, records, values)
+    cube.protect(minimum)
+    return cube, categories
+
+
+def summary(
+    records: Sequence[ChatRecordDoc], cube: Cube, *, regions: Sequence[str], minimum: int
+) -> Table:
+    """Per region of origin: offered, served, abandoned, urgent, waiting and duration."""
+    rows: list[tuple[Cell, ...]] = []
+    hidden = 0
+    groups = _by(records, lambda r: r.region)
+    for region in regions:
+        group = groups.get(region, [])
+        served = [r for r in group if r.served]
+        waits = [r.waited_minutes for r in served]
+        durations = [r.duration_minutes for r in served if r.duration_minutes is not None]
+        counts = [cube.cell((name, region, "")) for name in ("offered", "served", "left", "urgent")]
+        figures = [
+            _over(waits, statistics.median, minimum),
+            _over(waits, lambda v: percentile(v, 0.9), minimum),
+            _over(durations, statistics.median, minimum),
+        ]
+        hidden += _hidden(counts) + sum(
+            1
+            for values, f in zip((waits, waits, durations), figures, strict=True)
+            if values and f is None
+        )
+        when = period_of(group[0].started, "month") if group else ""
+        rows.append((when, region, *counts, *figures))
+    return Table(
+        name="samenvatting-per-maand",
+        title="Chats per regio en maand",
+        columns=(
+            "periode",
+            "regio",
+            "aangeboden",
+            "beantwoord",
+            "weg tijdens wachten",
+            "urgent",
+            "wachttijd mediaan (min)",
+            "wachttijd p90 (min)",
+            "duur mediaan (min)",
+        ),
+        rows=rows,
+        suppressed=hidden,
+    )
+
+
+def trend(cube: Cube, weeks: Sequence[str], *, scope: str) -> Table:
+    """Per ISO week of the month, the scope's chats: offered, served, left while waiting.
+
+    The series the console draws; a week without chats is a row of zeros, so a
+    chart shows the quiet week instead of skipping it.
+    """
+    rows: list[tuple[Cell, ...]] = [
+        (
+            week,
+            *(cube.cell((f"trend-{name}", scope, week)) for name in ("offered", "served", "left")),
+        )
+        for week in weeks
+    ]
+    return Table(
+        name="trend-per-week",
+        title="Chats per week (trend)",
+        columns=("week", "aangeboden", "beantwoord", "weg tijdens wachten"),
+        rows=rows,
+        suppressed=sum(_hidden(row[1:]) for row in rows),
+    )
+
+
+def duration_distribution(cube: Cube, buckets: Sequence[str], *, regions: Sequence[str]) -> Table:
+    rows: list[tuple[Cell, ...]] = [
+        (region, *(cube.cell(("duur", region, b)) for b in buckets))
+        for region in regions
+        if cube.value(("duur-n", region, ""))
+    ]
+    return Table(
+        name="duur",
+        title="Duur van beantwoorde chats per regio",
+        columns=("regio", *buckets),
+        rows=rows,
+        suppressed=sum(_hidden(row[1:]) for row in rows),
+    )
+
+
+def pattern(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> tuple[Table, Table]:
+    """When chats start: per hour of the day and per weekday (local time)."""
     tables = []
-    for name, title, values in _SHARES:
-        cut = _Suppressor(minimum)
-        counts = Counter(value for record in records for value in values(record))
-        total = sum(counts.values())
-        ordered = sorted(counts.items())
-        cells = cut.parts([count for _, count in ordered])
+    for name, title, column in (
+        ("tijdstip", "Begin van chats per uur van de dag", "uur"),
+        ("weekdag", "Begin van chats per weekdag", "weekdag"),
+    ):
+        rows: list[tuple[Cell, ...]] = [
+            (label, cube.cell((name, scope, label))) for label in categories[name]
+        ]
+        tables.append(
+            Table(name=name, title=title, columns=(column, "chats"), rows=rows,
+                  suppressed=sum(_hidden(row[1:]) for row in rows))
+        )  # fmt: skip
+    return tables[0], tables[1]
+
+
+def shares(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> list[Table]:
+    tables = []
+    for name, title, _ in _SHARES:
+        total = cube.cell((f"{name}-n", scope, ""))
         rows: list[tuple[Cell, ...]] = []
-        for (value, count), shown in zip(ordered, cells, strict=True):
-            visible = shown is not None and shown != COMPLEMENT
-            share = round(100 * count / total, 1) if visible and total else None
+        for value in categories[name]:
+            count = cube.value((name, scope, value))
+            if not count:
+                continue
+            shown = cube.cell((name, scope, value))
+            # A share of a hidden total would give that total away.
+            share = None
+            if isinstance(shown, int) and isinstance(total, int) and total > 0:
+                share = round(100 * count / total, 1)
             rows.append((value, shown, share))
         tables.append(
-            Table(
-                name=name,
-                title=title,
-                columns=("waarde", "aantal", "aandeel (%)"),
-                rows=rows,
-                suppressed=cut.count,
-            )
-        )
+            Table(name=name, title=title, columns=("waarde", "aantal", "aandeel (%)"), rows=rows,
+                  suppressed=sum(_hidden(row[1:2]) for row in rows))
+        )  # fmt: skip
     return tables
 
 
@@ -319,23 +333,43 @@ def settlement(records: Sequence[ChatRecordDoc]) -> Table:
 def report(
     records: Sequence[ChatRecordDoc],
     *,
-    period: Period,
+    org: str | None = None,
     minimum: int = DEFAULT_MINIMUM,
     start: date | None = None,
     end: date | None = None,
 ) -> list[Table]:
-    """Every table of the evaluation report, in the order they are read.
+    return month_report(records, org=org, minimum=minimum, start=start, end=end)[0]
 
-    `start` and `end` are the records' range, [start, end) in local dates:
-    the trend shows every week in it, also those without chats.
+
+def month_report(
+    records: Sequence[ChatRecordDoc],
+    *,
+    org: str | None = None,
+    minimum: int = DEFAULT_MINIMUM,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[list[Table], Cell]:
+    """Every table of one month's evaluation report in reading order, and its total.
+
+    `records` are the month's records of every region: the small cells are
+    chosen over all of them (vtchat.disclosure), and the report shows the
+    slice of `org` (a region), or of the nation with every region's rows.
+    The total is a cell like any other (for a region, the summary's offered).
+    `start` and `end` are the month, [start, end) in local dates: the trend
+    shows every week in it, also those without chats.
     """
-    by_hour, by_day = pattern(records, minimum=minimum)
-    return [
-        summary(records, period=period, minimum=minimum),
-        trend(records, start=start, end=end, minimum=minimum),
-        duration_distribution(records, minimum=minimum),
+    cube, categories = cube_of(records, start=start, end=end, minimum=minimum)
+    scope = org or NATION
+    regions = [org] if org else cube.regions
+    mine = [r for r in records if r.region == org] if org else list(records)
+    by_hour, by_day = pattern(cube, categories, scope=scope)
+    tables = [
+        summary(mine, cube, regions=regions if mine else [], minimum=minimum),
+        trend(cube, categories["trend"], scope=scope),
+        duration_distribution(cube, categories["duur"], regions=regions),
         by_hour,
         by_day,
-        *shares(records, minimum=minimum),
-        settlement(records),
+        *shares(cube, categories, scope=scope),
+        settlement(mine),
     ]
+    return tables, cube.cell(("offered", scope, ""))

@@ -17,9 +17,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Request, Response
+from google.api_core import exceptions as api_exceptions
 from pydantic import BaseModel, ValidationError
 
-from vtchat import tokens
+from vtchat import pushauth, tokens
 from vtchat.errors import (
     BadRequest,
     ChatError,
@@ -28,6 +29,7 @@ from vtchat.errors import (
     PayloadTooLarge,
     RateLimited,
     Unauthenticated,
+    Unavailable,
     UnsupportedMediaType,
 )
 from vtchat.logs import log
@@ -214,6 +216,13 @@ def acknowledged() -> Response:
     return Response(status=204)
 
 
+def require_push(svc: Services, request: Request, *, function: str) -> None:
+    """A push to `function` must carry our push subscription's OIDC token (vtchat.pushauth)."""
+    pushauth.verify_push(
+        svc.settings, svc.push_certs, request.headers.get("Authorization"), function=function
+    )
+
+
 def read_push(request: Request, model: type[P]) -> tuple[P, bytes]:
     """A Pub/Sub push envelope and its decoded message data."""
     envelope = read_json(request, model)
@@ -250,6 +259,16 @@ def error_response(error: ChatError) -> Response:
     return response
 
 
+# gRPC outcomes that say "not now", not "wrong": seen from the emulator under
+# load (CANCELLED) and documented for Firestore in production (UNAVAILABLE,
+# DEADLINE_EXCEEDED: https://cloud.google.com/firestore/docs/understand-error-codes).
+_TRANSIENT = (
+    api_exceptions.ServiceUnavailable,
+    api_exceptions.DeadlineExceeded,
+    api_exceptions.Cancelled,
+)
+
+
 def endpoint(*methods: str) -> Callable[[Handler], Handler]:
     """Wrap an entry point: methods, CORS preflight, errors, common headers."""
 
@@ -265,6 +284,12 @@ def endpoint(*methods: str) -> Callable[[Handler], Handler]:
                     response = handler(request)
                 except ChatError as e:
                     response = error_response(e)
+                except _TRANSIENT as e:
+                    # Firestore or Pub/Sub did not answer in time: worth a retry,
+                    # which clients make on a 503 (with message ids, safely).
+                    log("WARNING", "dependency_unavailable", endpoint=handler.__name__,
+                        error=type(e).__name__)  # fmt: skip
+                    response = error_response(Unavailable())
                 except Exception as e:  # noqa: BLE001 - the last line of defence
                     # The exception's text may quote user input: log its type and frames only.
                     log(

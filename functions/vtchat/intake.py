@@ -12,6 +12,7 @@ from vtchat import assignment, fallback, queueing, resume, tokens
 from vtchat.errors import Busy, ChatClosed, Unavailable
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
+from vtchat.regions import Organisation
 from vtchat.services import Services
 from vtchat.store import to_doc
 from vtchat.timeline import TimelineWriter
@@ -53,14 +54,8 @@ def closed_error(svc: Services, *, region: str, now: datetime) -> ChatClosed:
     )
 
 
-def start_chat(
-    svc: Services, request: IntakeRequest, *, now: datetime | None = None
-) -> IntakeResponse:
-    now = now or datetime.now(UTC)
-    retry_after = svc.intake_budget.admit(now)
-    if retry_after is not None:
-        log("WARNING", "intake_refused", reason="instance_budget")
-        raise Busy(retry_after_seconds=retry_after)
+def place(svc: Services, request: IntakeRequest, *, now: datetime) -> tuple[Organisation, str]:
+    """The visitor's region and the organisation serving it now; ChatClosed if none."""
     if request.region is not None:
         region = svc.directory.get(request.region)
     else:
@@ -69,6 +64,19 @@ def start_chat(
     serving = svc.schedule.serving_org(region.id, now)
     if serving is None:
         raise closed_error(svc, region=region.id, now=now)
+    return region, serving
+
+
+def start_chat(
+    svc: Services, request: IntakeRequest, *, now: datetime | None = None
+) -> IntakeResponse:
+    """Queue a new chat. Over HTTP the intake's proof was redeemed first (main.intake)."""
+    now = now or datetime.now(UTC)
+    retry_after = svc.intake_budget.admit(now)
+    if retry_after is not None:
+        log("WARNING", "intake_refused", reason="instance_budget")
+        raise Busy(retry_after_seconds=retry_after)
+    region, serving = place(svc, request, now=now)
     config = svc.settings
     if svc.status_board.waiting(serving) >= config.max_waiting_per_org:
         # Nobody could be reached in reasonable time: the phone is the better way.

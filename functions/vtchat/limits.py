@@ -65,6 +65,12 @@ class WindowBudget:
             self._forget(now)
             return self._wait(now) if len(self._events) >= self._limit else None
 
+    def count(self, now: datetime) -> int:
+        """Events in the sliding minute up to `now`."""
+        with self._lock:
+            self._forget(now)
+            return len(self._events)
+
     def _forget(self, now: datetime) -> None:
         horizon = now - _MINUTE
         while self._events and self._events[0] <= horizon:
@@ -81,3 +87,32 @@ class WindowBudget:
                 self._events.append(now)
                 return None
             return self._wait(now)
+
+
+class Seats:
+    """At most `limit` things at once per key (open streams per chat), in this instance's memory.
+
+    A key's entry goes when its last seat is given back, so memory follows
+    what is open now, not what ever was.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._taken: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> bool:
+        with self._lock:
+            held = self._taken.get(key, 0)
+            if held >= self._limit:
+                return False
+            self._taken[key] = held + 1
+            return True
+
+    def give_back(self, key: str) -> None:
+        with self._lock:
+            held = self._taken.get(key, 0) - 1
+            if held > 0:
+                self._taken[key] = held
+            else:
+                self._taken.pop(key, None)

@@ -28,7 +28,9 @@ from pydantic_core import PydanticCustomError
 Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
-SystemEvent = Literal["queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred"]
+SystemEvent = Literal[
+    "queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred", "resumed"
+]
 # National: reads the national figures only; no chats, no Firestore access.
 Role = Literal["advisor", "supervisor", "national"]
 # Paused: keeps their chats and their heartbeat, takes no new chats.
@@ -143,6 +145,8 @@ class IntakeRequest(_Request):
     answers: IntakeAnswers = IntakeAnswers()
     # "Are you in danger right now?": yes puts the chat first in line.
     in_danger: Annotated[bool, Field(strict=True)] = False
+    # The solved puzzle of `GET /api/challenge` (base64 JSON, ALTCHA's format).
+    proof: Annotated[str | None, Field(max_length=2000)] = None
 
     @model_validator(mode="after")
     def _postcode_or_region(self) -> IntakeRequest:
@@ -284,7 +288,12 @@ class RegistrationRequest(_Request):
 
 
 class ReportQuery(BaseModel):
-    """`GET /api/report` parameters; the default is the last full month."""
+    """`GET /api/report` parameters; the default is the last full month.
+
+    Only one whole calendar month is answered (`from` the 1st, `to` the 1st of
+    the next month, period "month"): vtchat.report refuses anything else with
+    400 report_period, so two requests never overlap (vtchat.evaluation).
+    """
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
 
@@ -324,6 +333,23 @@ class IntakeResponse(_Model):
     stream_url: str | None
 
 
+class ChallengeResponse(_Model):
+    """A proof-of-work puzzle (ALTCHA v1): find n <= maxnumber with SHA-256(salt + n) = challenge.
+
+    `maxnumber` keeps ALTCHA's spelling, which its solvers expect.
+    """
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    algorithm: Literal["SHA-256"]
+    challenge: str
+    maxnumber: int
+    salt: str
+    signature: str
+    # 0 is the base; each level doubles the expected work.
+    level: int
+
+
 class ResumeResponse(IntakeResponse):
     state: SessionState
 
@@ -343,7 +369,8 @@ class ReportResponse(_Model):
     period: Literal["week", "month"]
     org: str | None
     minimum: int
-    chats: int
+    # None: fewer than `minimum` chats, suppressed like any other count.
+    chats: int | None
     tables: list[ReportTable]
 
 
@@ -405,6 +432,9 @@ class SessionDoc(_Model):
     queued_at: datetime
     assigned_at: datetime | None = None
     ended_at: datetime | None = None
+    # When the latest text message was relayed (vtchat.relay writes it; no
+    # code reads it yet).
+    last_message_at: datetime | None = None
     advisor_uid: str | None = None
     advisor_name: str | None = None
     advisor_org: str | None = None
@@ -423,8 +453,13 @@ class SessionDoc(_Model):
     # Served first; the reason tells the advisor why.
     urgent: bool = False
     urgent_reason: Literal["in_danger", "advisor"] | None = None
+    # When and by whom (the advisor's display name) an advisor raised the flag.
+    urgent_at: datetime | None = None
+    urgent_by: str | None = None
     # Keyed hash of the resume code (never the code itself).
     resume_key: str | None = None
+    # Raised by every resume: session tokens of an earlier generation are refused.
+    token_generation: int = 0
     # Transfers: the organisation whose chat it was, and the note for the colleague.
     transferred_from: str | None = None
     transfer_note: str | None = None
@@ -492,6 +527,21 @@ class HandoverDoc(_Model):
     waited_seconds: int
 
 
+class TransferDoc(_Model):
+    """`transfers/{id}`: one chat handed to another organisation, for the sender's count.
+
+    The sending supervisor's "handed on today" comes from here, not from the
+    session: the session holds the nickname and the receiving side's note,
+    which are no longer theirs to read (firestore.rules). No session id.
+    """
+
+    from_org: str
+    to_org: str
+    at: datetime
+    # A day is all the count looks back.
+    expire_at: datetime
+
+
 EndedHow = Literal[
     "visitor_left_while_waiting", "visitor_left_during_chat", "ended_by_advisor", "ended_by_system"
 ]
@@ -532,6 +582,15 @@ class ChatRecordDoc(_Model):
     registered: bool = False
 
 
+class ProofDoc(_Model):
+    """A solved intake puzzle, by its challenge hash: used once, then refused.
+
+    The hash is of a random salt: nothing about the visitor or the chat.
+    """
+
+    expire_at: datetime
+
+
 class AdvisorDoc(_Model):
     org: str
     role: Role
@@ -556,7 +615,14 @@ class VisitorEvent(_Model):
 
     seq: int
     type: Literal[
-        "message", "queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred"
+        "message",
+        "queued",
+        "assigned",
+        "ended",
+        "after_hours",
+        "advisor_lost",
+        "transferred",
+        "resumed",
     ]
     sender: Sender
     text: str | None = None

@@ -24,10 +24,10 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from vtchat import errors
-from vtchat.http import APP_CHECK_HEADER
 from vtchat.models import (
     AdvisorState,
     AvailabilityRequest,
+    ChallengeResponse,
     HeartbeatRequest,
     HeartbeatResponse,
     IntakeRequest,
@@ -105,18 +105,36 @@ _SECURITY: Mapping[Audience, list[dict[str, list[str]]]] = {
     "visitor": [{VISITOR_SCHEME: []}],
     "staff": [{STAFF_SCHEME: []}],
     "caller": [{VISITOR_SCHEME: []}, {STAFF_SCHEME: []}],
-    # Deployed, push subscriptions authenticate with an OIDC token that the
-    # platform (not this code) checks; locally they carry none.
+    # Deployed, push subscriptions carry a Google-signed OIDC token that both
+    # Cloud Run's IAM and the function (vtchat.pushauth) check; the Pub/Sub
+    # emulator's pushes carry none.
     "push": [],
 }
+
+# A staff token refused for its account's sake (vtchat.services.verify_staff).
+_STAFF_ACCOUNT_ERRORS = ("staff_revoked", "staff_disabled", "second_factor_required", "not_staff")
 
 # The error codes each kind of caller can meet before the handler's own work.
 _AUDIENCE_ERRORS: Mapping[Audience, tuple[str, ...]] = {
     "public": (),
-    "visitor": ("token_missing", "token_invalid", "token_expired"),
-    "staff": ("token_missing", "staff_only", "unauthenticated", "not_staff"),
-    "caller": ("token_missing", "token_invalid", "token_expired", "unauthenticated", "not_staff"),
-    "push": ("invalid_push",),
+    "visitor": ("token_missing", "token_invalid", "token_expired", "token_revoked"),
+    "staff": ("token_missing", "staff_only", "unauthenticated", *_STAFF_ACCOUNT_ERRORS),
+    "caller": (
+        "token_missing",
+        "token_invalid",
+        "token_expired",
+        "token_revoked",
+        "unauthenticated",
+        *_STAFF_ACCOUNT_ERRORS,
+    ),
+    "push": (
+        "push_token_missing",
+        "push_token_invalid",
+        "push_wrong_account",
+        "push_keys_unavailable",
+        "push_not_configured",
+        "invalid_push",
+    ),
 }
 _BODY_ERRORS = ("unsupported_media_type", "invalid_json", "payload_too_large", "invalid_input")
 _ALWAYS_ERRORS = ("internal", "unavailable", "contention")
@@ -136,6 +154,10 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
         errors.BadRequest.status, "Last-Event-ID is not a number of this chat's timeline"
     ),
     "invalid_push": ErrorCode(errors.BadRequest.status, "the push message data is not base64"),
+    "report_period": ErrorCode(
+        errors.BadRequest.status,
+        "figures are given for one whole calendar month that is over, nothing else",
+    ),
     "invalid_offer": ErrorCode(errors.BadRequest.status, "the pushed offer is malformed"),
     "unknown_subscription": ErrorCode(
         errors.BadRequest.status, "the push comes from no organisation's subscription"
@@ -143,6 +165,10 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
     "token_missing": ErrorCode(errors.Unauthenticated.status, "no bearer token"),
     "token_invalid": ErrorCode(errors.Unauthenticated.status, "the session token is not valid"),
     "token_expired": ErrorCode(errors.Unauthenticated.status, "the session token has expired"),
+    "token_revoked": ErrorCode(
+        errors.Unauthenticated.status,
+        "the chat was resumed with its code elsewhere: this earlier token is retired",
+    ),
     "unauthenticated": ErrorCode(
         errors.Unauthenticated.status, "the Firebase ID token is invalid or expired"
     ),
@@ -154,6 +180,33 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
         errors.Unauthenticated.status, "the App Check token is invalid (only when enforced)"
     ),
     "not_staff": ErrorCode(errors.Forbidden.status, "the account has no role/org claims"),
+    "staff_revoked": ErrorCode(
+        errors.Unauthenticated.status, "the account's sessions were revoked after this sign-in"
+    ),
+    "staff_disabled": ErrorCode(
+        errors.Unauthenticated.status, "the staff account is disabled or deleted"
+    ),
+    "second_factor_required": ErrorCode(
+        errors.Forbidden.status,
+        "signed in without a second factor (`firebase.sign_in_second_factor`), required in "
+        "production",
+    ),
+    "push_token_missing": ErrorCode(
+        errors.Unauthenticated.status, "a push without a bearer token (when push auth is on)"
+    ),
+    "push_token_invalid": ErrorCode(
+        errors.Unauthenticated.status,
+        "the push token is not Google's, expired, or for another audience",
+    ),
+    "push_wrong_account": ErrorCode(
+        errors.Forbidden.status, "the push token is not our push service account's"
+    ),
+    "push_keys_unavailable": ErrorCode(
+        errors.Unavailable.status, "Google's keys could not be fetched; Pub/Sub retries"
+    ),
+    "push_not_configured": ErrorCode(
+        errors.Unavailable.status, "push auth is on without an audience for this function"
+    ),
     "wrong_session": ErrorCode(errors.Forbidden.status, "the session id is not the token's"),
     "not_your_chat": ErrorCode(errors.Forbidden.status, "the chat is not assigned to the caller"),
     "not_found": ErrorCode(errors.NotFound.status, "no such chat (any more)"),
@@ -197,6 +250,14 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
     "rate_limited": ErrorCode(
         errors.RateLimited.status,
         "too many messages in a short time; `details` has retryAfterSeconds and phone",
+    ),
+    "proof_invalid": ErrorCode(
+        errors.ProofRequired.status,
+        "the intake's proof is missing, wrong, expired or used; `details.challenge` is a new one",
+    ),
+    "proof_harder": ErrorCode(
+        errors.ProofRequired.status,
+        "the load rose: this intake needs a harder puzzle, in `details.challenge`",
     ),
     "busy": ErrorCode(
         errors.Busy.status,
@@ -274,16 +335,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "postcode_unknown",
             "postcodes_unavailable",
             "chat_closed",
-            "app_check_missing",
-            "app_check_invalid",
+            "proof_invalid",
+            "proof_harder",
         ),
-        headers={
-            APP_CHECK_HEADER: "The widget's Firebase App Check token; required when App Check "
-            "is enforced (in production, not on the emulators)."
-        },
         example={"nickname": "Merel", "age": 16, "gender": "woman", "region": "utrecht"},
-        description="Give either `postcode` (4 digits) or `region`. The answer's `token` "
+        description="Give either `postcode` (4 digits) or `region`, and in `proof` the solved "
+        "puzzle of `GET /api/challenge` (base64 of the JSON "
+        "`{algorithm, challenge, number, salt, signature}`). A missing, wrong, used or too easy "
+        "proof gets 403 with a fresh puzzle in `details.challenge`. The answer's `token` "
         "authorises the visitor's calls on this chat.",
+    ),
+    Endpoint(
+        "challenge",
+        "GET",
+        "public",
+        "A proof-of-work puzzle for the next intake",
+        None,
+        ChallengeResponse,
+        description="Find the number n from 0 to `maxnumber` for which SHA-256(`salt` + n) in "
+        "hex is `challenge` (ALTCHA's format, version 1). Each `level` doubles the work; it "
+        "rises with load, never with who asks. Valid for 10 minutes and for one intake.",
     ),
     Endpoint(
         "resume",
@@ -494,14 +565,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Evaluation figures, small cells suppressed",
         response=ReportResponse,
         query={
-            "from": "First local date (YYYY-MM-DD); default: the first day of last month.",
-            "to": "Day after the last local date; default: the first day of this month.",
-            "period": "`week` or `month` (default) for the summary table.",
+            "from": "The first day of a month (YYYY-MM-DD); default: the first day of last month.",
+            "to": "The first day of the next month; default: the first day of this month.",
+            "period": "`month` (the default and the only one answered).",
             "org": "National role only: one region of origin.",
         },
-        errors=("not_supervisor", "invalid_input", "region_unknown"),
+        errors=("not_supervisor", "invalid_input", "report_period", "region_unknown"),
         description="A supervisor gets their own region; a national account every region "
-        "or `org`. Cells counting fewer than `minimum` chats are null.",
+        "or `org`. Only one whole calendar month that is over: fixed cells, so that two "
+        "requests never overlap and no small count is their difference. Cells counting "
+        "fewer than `minimum` chats are null.",
     ),
     Endpoint(
         "openapi",
@@ -523,12 +596,14 @@ The chat's timeline from `Last-Event-ID` (exclusive; from the start without it),
 Each timeline event has `id: <seq>` (1, 2, 3, … without gaps), `event: <type>` and
 `data: <JSON>` of a `VisitorEvent` (null fields left out). Types: `message` (a text),
 `queued`, `assigned` (an advisor took the chat; `fallback` and `regionName` when another
-region helps), `after_hours` (the region closed while waiting), `advisor_lost` and `ended`.
+region helps), `after_hours` (the region closed while waiting), `advisor_lost`,
+`transferred`, `resumed` (the chat was opened with its code) and `ended`.
 While the chat waits, `event: queue` events without an id carry a `QueueUpdate`
 (`{{position, estimatedWaitMinutes}}`); they are not part of the timeline.
 The stream starts with `retry: {RETRY_MS}`, sends `: keep-alive` comment lines when idle,
 and ends after `ended`, after `advisor_lost` (the chat is back in the queue) and after a
-maximum duration; the client then reconnects with `Last-Event-ID`."""
+maximum duration; the client then reconnects with `Last-Event-ID`. A stream whose token a
+later resume retired ends with `event: revoked` (no id; `{{code, message}}`)."""
 
 
 def _schemas() -> tuple[Mapping[Any, Any], dict[str, Any]]:
@@ -701,7 +776,10 @@ def build_document() -> dict[str, Any]:
                 "Every answer is JSON except the event stream; errors are "
                 '`{"error": {"code", "message", "fields"?, "details"?}}` with a stable '
                 "`code` and a Dutch `message` shown to the user as it is. Operations marked "
-                "`x-internal` are Pub/Sub push endpoints, not for browsers."
+                "`x-internal` are Pub/Sub push endpoints, not for browsers. The visitor's "
+                "intake is protected by a proof of work (`GET /api/challenge`), not App Check; "
+                "`app_check_missing` and `app_check_invalid` are reserved for staff calls "
+                "once the console sends App Check tokens, and no entry point answers them yet."
             ),
         },
         "paths": paths,

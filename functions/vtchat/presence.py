@@ -26,12 +26,14 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, lifecycle, queueing
+from vtchat.access import read_session, require_current_token
 from vtchat.errors import Conflict, NotFound
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, HeartbeatResponse, SessionDoc, Staff
 from vtchat.services import Services
 from vtchat.store import from_snapshot
 from vtchat.timeline import TimelineWriter
+from vtchat.tokens import SessionClaim
 
 _SWEEP_LIMIT = 200
 
@@ -54,8 +56,25 @@ def visitor_seen(svc: Services, *, session_id: str, now: datetime | None = None)
 
 
 def visitor_heartbeat(
-    svc: Services, *, session_id: str, now: datetime | None = None
+    svc: Services,
+    *,
+    session_id: str,
+    now: datetime | None = None,
+    claim: SessionClaim | None = None,
 ) -> HeartbeatResponse:
+    """A visitor's explicit sign of life: counts once an advisor has the chat.
+
+    A waiting chat keeps its place only by its open stream: a heartbeat costs
+    nothing, so a script could otherwise keep hundreds of fake chats in a
+    queue with one request each per minute (docs/reliability.md, attacks).
+    """
+    session = read_session(svc.store, session_id)
+    if claim is not None:
+        # A token that a resume elsewhere retired (read above anyway).
+        require_current_token(claim, session)
+    if session.state == "waiting":
+        seen = session.visitor_seen_at or session.created_at
+        return HeartbeatResponse(seen_at=seen, next_in_seconds=_next_in(svc))
     return HeartbeatResponse(
         seen_at=visitor_seen(svc, session_id=session_id, now=now), next_in_seconds=_next_in(svc)
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from vtchat.access import require_current_token
 from vtchat.errors import Conflict, Forbidden, NotFound, RateLimited
 from vtchat.limits import BucketState, spend_token
 from vtchat.logs import log
@@ -20,6 +21,7 @@ from vtchat.services import Services
 from vtchat.settings import Settings
 from vtchat.store import Store, from_snapshot
 from vtchat.timeline import TimelineWriter
+from vtchat.tokens import SessionClaim
 
 _ENDED = "Dit gesprek is beëindigd. Start een nieuwe chat als je nog iets wilt vragen."
 _TOO_LONG = (
@@ -29,14 +31,20 @@ _TOO_LONG = (
 
 
 def post_message(
-    svc: Services, request: MessageRequest, *, staff: Staff | None, now: datetime | None = None
+    svc: Services,
+    request: MessageRequest,
+    *,
+    staff: Staff | None,
+    claim: SessionClaim | None = None,
+    now: datetime | None = None,
 ) -> MessageAccepted:
     """Store one message exactly once, however often the client sends it.
 
-    `staff` is None for the visitor, whose token the caller has already bound
-    to `request.session_id`.
+    `staff` is None for the visitor, whose token (`claim`) the caller has
+    already bound to `request.session_id`; it must still be the session's
+    current one, which the session read below shows at no extra cost.
     """
-    post = _Post(svc.store, svc.settings, request, staff, sent_at=now or datetime.now(UTC))
+    post = _Post(svc.store, svc.settings, request, staff, claim, sent_at=now or datetime.now(UTC))
     result = svc.store.run_optimistic(post.attempt)
     if not result.duplicate:
         log(
@@ -55,6 +63,7 @@ class _Post:
     config: Settings
     request: MessageRequest
     staff: Staff | None
+    claim: SessionClaim | None
     sent_at: datetime
 
     @property
@@ -69,11 +78,13 @@ class _Post:
         snapshot, existing = found[session_ref.path], found[message_ref.path]
         if not snapshot.exists:
             raise NotFound()
-        # A resend is answered before any check: it spends no budget and is
-        # acknowledged even after the chat has ended.
+        session = from_snapshot(SessionDoc, snapshot)
+        if self.claim is not None:
+            require_current_token(self.claim, session)
+        # A resend is answered before any other check: it spends no budget and
+        # is acknowledged even after the chat has ended.
         if existing.exists:
             return self._duplicate(from_snapshot(MessageDoc, existing))
-        session = from_snapshot(SessionDoc, snapshot)
         budget = self._admit(session)
         batch = self.store.batch()
         timeline = TimelineWriter(

@@ -14,17 +14,20 @@ import firebase_admin
 import jwt
 from firebase_admin import app_check
 from firebase_admin import auth as firebase_auth
+from firebase_admin import exceptions as firebase_exceptions
 from google.cloud import firestore
 from google.cloud.pubsub_v1 import PublisherClient
 from jwt.exceptions import PyJWKClientConnectionError, PyJWKClientError, PyJWTError
 
-from vtchat.errors import Forbidden, Unauthenticated
-from vtchat.limits import WindowBudget
+from vtchat.errors import Forbidden, Unauthenticated, Unavailable
+from vtchat.guesses import WrongCodes
+from vtchat.limits import Seats, WindowBudget
 from vtchat.logs import log
 from vtchat.models import Staff
+from vtchat.pushauth import CertsCache
 from vtchat.regions import Directory, PostcodeIndex, load_directory
 from vtchat.schedule import Schedule, load_schedule, parse_schedule
-from vtchat.settings import Settings, settings
+from vtchat.settings import INTAKE_CEILING, Settings, settings
 from vtchat.store import Store
 
 if TYPE_CHECKING:
@@ -95,12 +98,27 @@ class Services:
                 )
 
     @functools.cached_property
-    def intake_budget(self) -> WindowBudget:
-        return WindowBudget(self.settings.intakes_per_minute)
+    def push_certs(self) -> CertsCache:
+        """Google's keys for the push tokens, kept a few minutes by this instance."""
+        return CertsCache()
 
     @functools.cached_property
-    def resume_failures(self) -> WindowBudget:
-        return WindowBudget(self.settings.resume_failures_per_minute)
+    def stream_seats(self) -> Seats:
+        return Seats(self.settings.streams_per_session)
+
+    @functools.cached_property
+    def intake_budget(self) -> WindowBudget:
+        # A ceiling, not the pace: load raises the intake's puzzle from a
+        # quarter of `intakes_per_minute` on (vtchat.proof), and only ten
+        # times that pace is refused, to keep Firestore standing.
+        return WindowBudget(self.settings.intakes_per_minute * INTAKE_CEILING)
+
+    @functools.cached_property
+    def resume_failures(self) -> WrongCodes:
+        return WrongCodes(
+            per_code=self.settings.resume_failures_per_code,
+            per_minute=self.settings.resume_failures_per_minute,
+        )
 
     def verify_app_check(self, token: str) -> None:
         """Refuse an intake whose App Check token is not genuine.
@@ -137,14 +155,40 @@ class Services:
     def session_key(self) -> bytes:
         return self.settings.session_key.get_secret_value().encode("utf-8")
 
+    @property
+    def resume_key(self) -> bytes:
+        return self.settings.resume_code_key
+
     def verify_staff(self, id_token: str) -> Staff:
-        """Turn a Firebase ID token into a staff identity, or refuse it."""
+        """Turn a Firebase ID token into a staff identity, or refuse it.
+
+        `check_revoked` looks the account up on every call (one Auth API read):
+        a disabled account or revoked sessions (`vtchat.admin revoke`) stop
+        its tokens at once instead of when they expire, within the hour.
+        """
         try:
-            claims: dict[str, Any] = firebase_auth.verify_id_token(id_token, app=self.firebase_app)
+            claims: dict[str, Any] = firebase_auth.verify_id_token(
+                id_token, app=self.firebase_app, check_revoked=True
+            )
+        except firebase_auth.RevokedIdTokenError as e:
+            raise Unauthenticated(
+                "Je aanmelding is ingetrokken. Meld je opnieuw aan.", code="staff_revoked"
+            ) from e
+        except (firebase_auth.UserDisabledError, firebase_auth.UserNotFoundError) as e:
+            raise Unauthenticated(
+                "Dit account is uitgeschakeld. Neem contact op met je beheerder.",
+                code="staff_disabled",
+            ) from e
         except (ValueError, firebase_auth.InvalidIdTokenError) as e:
             raise Unauthenticated("Je aanmelding is verlopen. Meld je opnieuw aan.") from e
         except firebase_auth.CertificateFetchError as e:
             raise Unauthenticated("Je aanmelding kon niet worden gecontroleerd.") from e
+        except firebase_exceptions.FirebaseError as e:
+            # The account lookup failed (Auth unreachable): not the caller's fault.
+            log("WARNING", "staff_lookup_failed", reason=type(e).__name__)
+            raise Unavailable() from e
+        if self.settings.staff_second_factor:
+            require_second_factor(claims)
         role, org = claims.get("role"), claims.get("org")
         if role not in _STAFF_ROLES or not isinstance(org, str) or org not in self.directory:
             raise Forbidden("Dit account heeft geen toegang tot de chat.", code="not_staff")
@@ -154,6 +198,23 @@ class Services:
             role=role,
             org=org,
             display_name=name if isinstance(name, str) and name else "Medewerker",
+        )
+
+
+def require_second_factor(claims: dict[str, Any]) -> None:
+    """Staff must have signed in with a second factor (identity.tf makes it mandatory).
+
+    Firebase puts the factor used at sign-in in `firebase.sign_in_second_factor`
+    ("totp" in production, "phone" on the Auth emulator); any factor counts,
+    a token without one (a password alone) does not.
+    """
+    firebase = claims.get("firebase")
+    factor = firebase.get("sign_in_second_factor") if isinstance(firebase, dict) else None
+    if not isinstance(factor, str) or not factor:
+        raise Forbidden(
+            "Meld je opnieuw aan met je tweede stap, de code uit je authenticator-app, om "
+            "de chat te gebruiken.",
+            code="second_factor_required",
         )
 
 

@@ -7,6 +7,7 @@ a wrong deployment setting fails at start-up, not in the middle of a chat.
 from __future__ import annotations
 
 import functools
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from vtchat.routing import RoutingPolicy
 
+# The JWK Set of the keys that sign Google's OIDC tokens (Pub/Sub push): the
+# jwks_uri of https://accounts.google.com/.well-known/openid-configuration.
+GOOGLE_CERTS_URL = "https://www.googleapis.com/oauth2/v3/certs"
+
 # Only for the emulators: a deployment without VTCHAT_SESSION_KEY refuses to start.
+# One attacker's flood must not shut the door on everyone: refusal only at
+# this many times `intakes_per_minute`, with the puzzle at its hardest long before.
+INTAKE_CEILING = 10
 _EMULATOR_SESSION_KEY = "local-emulator-key-not-secret-0123456789abcdef"
+# Likewise VTCHAT_RESUME_KEY, which keys the stored hashes of resume codes.
+_EMULATOR_RESUME_KEY = "local-emulator-resume-key-not-secret-0123456789"
 
 
 class Settings(BaseModel):
@@ -26,6 +36,10 @@ class Settings(BaseModel):
     project_id: str = Field(min_length=1, max_length=64)
     emulated: bool
     session_key: SecretStr = Field(min_length=32)
+    # A key of its own, so that rotating the session key (which retires every
+    # running token) leaves the written-down resume codes working.
+    # (Only the emulators may go without: they use a fixed, public one.)
+    resume_key: SecretStr | None = Field(default=None, min_length=32)
     # A chat that is still running after this long is over for good; tokens and
     # the provisional TTL of its content follow from it.
     session_max_lifetime: timedelta = timedelta(hours=4)
@@ -68,13 +82,27 @@ class Settings(BaseModel):
     messages_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 30
     message_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
     messages_per_session: Annotated[int, Field(ge=10, le=100_000)] = 1000
-    # Intakes: a budget per instance per minute (the deployment caps the
-    # number of instances), and no new chat for an organisation whose queue
-    # is already longer than anyone could be served from in reasonable time.
+    # Intakes: the pace per instance and minute from which the intake's
+    # puzzle gets harder (refused only at INTAKE_CEILING times it; the
+    # deployment caps the number of instances), and no new chat for an
+    # organisation whose queue of present visitors is already longer than
+    # anyone could be served from in reasonable time.
     intakes_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 120
     max_waiting_per_org: Annotated[int, Field(ge=1, le=10_000)] = 40
-    # Wrong resume codes per instance and minute before resuming pauses.
-    resume_failures_per_minute: Annotated[int, Field(ge=1, le=10_000)] = 30
+    # The intake's proof of work (vtchat.proof): the base puzzle's largest
+    # number (about half of it in SHA-256 hashes on average: well under a
+    # second on a phone, solved while the form is filled in), and how many
+    # doublings load may add.
+    proof_base_number: Annotated[int, Field(ge=10, le=10_000_000)] = 50_000
+    proof_max_level: Annotated[int, Field(ge=0, le=8)] = 5
+    # Open streams per chat and instance: one, and one more for a reconnect
+    # that overlaps the stream it replaces.
+    streams_per_session: Annotated[int, Field(ge=1, le=10)] = 2
+    # Wrong resume codes: each code may be wrong this often per window, and
+    # only a flood (per instance and minute) pauses resuming for everyone:
+    # docs/architecture.md, "Resume codes", has the guessing odds.
+    resume_failures_per_code: Annotated[int, Field(ge=1, le=100)] = 5
+    resume_failures_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 1200
     # The event stream's own address, handed to the widget with its token:
     # never a Firebase Hosting rewrite, which would buffer the stream
     # (docs/platform.md). Required in production; the local stack sets it.
@@ -84,6 +112,20 @@ class Settings(BaseModel):
     # Pub/Sub's regional endpoint: required when the topics' storage policy is
     # enforced in transit (infra/pubsub.tf); None for the global one.
     pubsub_endpoint: str | None = Field(default=None, max_length=200)
+    # Pub/Sub pushes (offer, tick) carry a Google-signed OIDC token of the push
+    # service account for the function's own URL; the functions verify it
+    # themselves (vtchat.pushauth). Always on in production; off by default on
+    # the emulators, whose pushes carry no token.
+    push_auth: bool = True
+    push_service_account: str | None = Field(default=None, max_length=200)
+    # Function name (offer, tick) -> the audience its tokens are minted for.
+    push_audiences: dict[str, str] = Field(default_factory=dict)
+    # Google's keys for its OIDC tokens (JWK Set); tests serve their own.
+    push_certs_url: str = Field(default=GOOGLE_CERTS_URL, max_length=300)
+    # Staff must have signed in with a second factor: the ID token's
+    # `firebase.sign_in_second_factor` claim (identity.tf makes it mandatory).
+    # Always on in production; off by default on the emulators.
+    staff_second_factor: bool = True
 
     @model_validator(mode="after")
     def _presence_in_order(self) -> Settings:
@@ -92,9 +134,30 @@ class Settings(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _resume_key_in_production(self) -> Settings:
+        if not self.emulated and self.resume_key is None:
+            raise ValueError("VTCHAT_RESUME_KEY is required outside the emulators")
+        return self
+
+    @property
+    def resume_code_key(self) -> bytes:
+        key = self.resume_key.get_secret_value() if self.resume_key else _EMULATOR_RESUME_KEY
+        return key.encode("utf-8")
+
+    @model_validator(mode="after")
     def _stream_url_in_production(self) -> Settings:
         if not self.emulated and not (self.stream_url or "").startswith("https://"):
             raise ValueError("VTCHAT_STREAM_URL must be the stream function's https URL")
+        return self
+
+    @model_validator(mode="after")
+    def _locks_on_in_production(self) -> Settings:
+        # Both switches exist for the emulators only: the Pub/Sub emulator signs
+        # no pushes and the Auth emulator knows no TOTP (docs/deploy.md).
+        if self.emulated:
+            return self
+        if not (self.push_auth and self.staff_second_factor):
+            raise ValueError("VTCHAT_PUSH_AUTH and VTCHAT_STAFF_SECOND_FACTOR must be on")
         return self
 
     @property
@@ -115,12 +178,20 @@ def _minutes(name: str) -> timedelta | None:
 _SWITCHES = {"on": True, "off": False}
 
 
+def _switch(env: str, *, default: bool) -> bool:
+    raw = os.environ.get(env, "on" if default else "off").lower()
+    if raw not in _SWITCHES:
+        raise ValueError(f"{env} must be 'on' or 'off', not {raw!r}")
+    return _SWITCHES[raw]
+
+
 def load_settings() -> Settings:
     project = (
         os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT") or "demo-vtchat"
     )
     emulated = bool(os.environ.get("FIRESTORE_EMULATOR_HOST"))
     key = os.environ.get("VTCHAT_SESSION_KEY") or (_EMULATOR_SESSION_KEY if emulated else "")
+    resume_key = os.environ.get("VTCHAT_RESUME_KEY") or None
     overrides: dict[str, object] = {}
     for field, env in (
         ("session_max_lifetime", "VTCHAT_SESSION_MAX_MINUTES"),
@@ -141,6 +212,7 @@ def load_settings() -> Settings:
         ("message_burst", "VTCHAT_MESSAGE_BURST"),
         ("intakes_per_minute", "VTCHAT_INTAKES_PER_MINUTE"),
         ("max_waiting_per_org", "VTCHAT_MAX_WAITING_PER_ORG"),
+        ("proof_base_number", "VTCHAT_PROOF_BASE_NUMBER"),
     ):
         if raw := os.environ.get(env):
             overrides[field] = raw
@@ -148,6 +220,21 @@ def load_settings() -> Settings:
     if app_check not in _SWITCHES:
         raise ValueError(f"VTCHAT_APP_CHECK must be 'on' or 'off', not {app_check!r}")
     overrides["app_check"] = _SWITCHES[app_check]
+    overrides["push_auth"] = _switch("VTCHAT_PUSH_AUTH", default=not emulated)
+    overrides["staff_second_factor"] = _switch("VTCHAT_STAFF_SECOND_FACTOR", default=not emulated)
+    if push_account := os.environ.get("VTCHAT_PUSH_SERVICE_ACCOUNT"):
+        overrides["push_service_account"] = push_account
+    if push_audiences := os.environ.get("VTCHAT_PUSH_AUDIENCES"):
+        overrides["push_audiences"] = json.loads(push_audiences)
+    if overrides["push_auth"] and not emulated:
+        # Checked here, not per push: a deployment without them fails at start-up.
+        audiences = overrides.get("push_audiences")
+        if (
+            "push_service_account" not in overrides
+            or not isinstance(audiences, dict)
+            or not ({"offer", "tick"} <= audiences.keys())
+        ):
+            raise ValueError("VTCHAT_PUSH_SERVICE_ACCOUNT and VTCHAT_PUSH_AUDIENCES are required")
     if pubsub_endpoint := os.environ.get("VTCHAT_PUBSUB_ENDPOINT"):
         overrides["pubsub_endpoint"] = pubsub_endpoint
     if stream_url := os.environ.get("VTCHAT_STREAM_URL"):
@@ -155,7 +242,13 @@ def load_settings() -> Settings:
     if schedule_file := os.environ.get("VTCHAT_SCHEDULE_FILE"):
         overrides["schedule_file"] = Path(schedule_file)
     return Settings.model_validate(
-        {"project_id": project, "emulated": emulated, "session_key": key, **overrides}
+        {
+            "project_id": project,
+            "emulated": emulated,
+            "session_key": key,
+            "resume_key": resume_key,
+            **overrides,
+        }
     )
 
 

@@ -57,15 +57,22 @@ class StatusBoard:
         return self._staffing.get(org, Staffing())
 
     def waiting(self, org: str) -> int:
-        """Chats waiting for this organisation, as of the last rebuild."""
+        """Chats waiting for this organisation whose visitor is there, as of the last rebuild.
+
+        Present means seen within `visitor_stale` (an open stream refreshes
+        it): chats nobody keeps open do not fill the queue for real visitors.
+        """
         self.current()
         return self._waiting[org]
 
     def _rebuild(self, now: datetime) -> None:
         svc = self._svc
         store = svc.store
+        present_since = now - svc.settings.visitor_stale
         waiting = Counter(
-            snap.get("org") for snap in store.query(store.all_waiting().select(["org"]))
+            snap.get("org")
+            for snap in store.query(store.all_waiting().select(["org", "visitorSeenAt"]))
+            if ((snap.to_dict() or {}).get("visitorSeenAt") or now) >= present_since
         )
         online: Counter[str] = Counter()
         rows = []

@@ -33,10 +33,12 @@ POSTCODES = "postcodes"
 QUEUES = "queues"
 HANDOVERS = "handovers"
 CHAT_RECORDS = "chatRecords"
+PROOFS = "proofs"
+TRANSFERS = "transfers"
 # Collection groups whose documents carry `expireAt` and are deleted by TTL.
 # Queues (opaque tickets), handovers (anonymous settlement records) and the
 # postcode table are kept.
-EPHEMERAL = (MESSAGES, SESSIONS, ADVISORS)
+EPHEMERAL = (MESSAGES, SESSIONS, ADVISORS, PROOFS, TRANSFERS)
 
 _BACKOFF_ROUNDS = 5
 # Firestore allows 500 writes per batch; stay clear of it.
@@ -138,8 +140,15 @@ class Store:
     def chat_records(self) -> CollectionReference:
         return self.client.collection(CHAT_RECORDS)
 
+    def proof(self, challenge_hash: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(PROOFS).document(challenge_hash)
+        return ref
+
     def handovers(self) -> CollectionReference:
         return self.client.collection(HANDOVERS)
+
+    def transfers(self) -> CollectionReference:
+        return self.client.collection(TRANSFERS)
 
     def offered_queue(self, org: str) -> Query:
         """Other regions' waiting chats currently offered to this organisation."""

@@ -14,11 +14,12 @@ import json
 import queue
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 from google.api_core import exceptions as api_exceptions
 
 from vtchat import presence, queueing
+from vtchat.access import TAKEN_OVER, read_session, require_current_token
 from vtchat.errors import BadRequest, NotFound
 from vtchat.fanout import QueueChanged
 from vtchat.logs import log
@@ -26,6 +27,7 @@ from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
 from vtchat.routing import estimate_wait, wait_minutes
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
+from vtchat.tokens import SessionClaim
 
 _MAX_EVENT_ID = 10**9
 _EVENT_ID = re.compile(r"[0-9]{1,10}")
@@ -51,17 +53,39 @@ def format_event(event: VisitorEvent) -> str:
     return f"id: {event.seq}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-def open_stream(svc: Services, *, session_id: str, after: int) -> Iterator[str] | None:
+def open_stream(
+    svc: Services, *, session_id: str, after: int, claim: SessionClaim | None = None
+) -> Iterator[str] | None:
     """Check the session and return the stream, or None when nothing can follow."""
-    snapshot = svc.store.get(svc.store.session(session_id))
-    if not snapshot.exists:
-        raise NotFound()
-    session = from_snapshot(SessionDoc, snapshot)
+    session = read_session(svc.store, session_id)
+    if claim is not None:
+        require_current_token(claim, session)
     if after > session.seq:
         raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
     if session.state == "ended" and after >= session.seq:
         return None
-    return _follow(svc, session_id=session_id, session=session, after=after)
+    return _seated(
+        svc, session_id, _follow(svc, session_id=session_id, session=session, after=after)
+    )
+
+
+def _seated(svc: Services, session_id: str, stream: Generator[str, None, None]) -> Iterator[str]:
+    """The stream, if this chat has fewer than `streams_per_session` open on this instance.
+
+    One token could otherwise hold hundreds of streams, each a server thread
+    (docs/platform.md). A real visitor has one, two while a reconnect
+    overlaps the stream it replaces; the refused one is told and closed.
+    """
+    if not svc.stream_seats.take(session_id):
+        log("WARNING", "stream_refused", reason="too_many_streams")
+        stream.close()
+        yield f"retry: {RETRY_MS * 5}\n\n"
+        yield 'event: busy\ndata: {"code": "too_many_streams"}\n\n'
+        return
+    try:
+        yield from stream
+    finally:
+        svc.stream_seats.give_back(session_id)
 
 
 def _record_seen(svc: Services, session_id: str) -> float:
@@ -77,6 +101,18 @@ def format_queue_update(update: QueueUpdate) -> str:
     # No `id:` line: the browser keeps the last timeline id for Last-Event-ID.
     data = json.dumps(update.model_dump(mode="json", by_alias=True))
     return f"event: queue\ndata: {data}\n\n"
+
+
+def format_revoked() -> str:
+    """The last event of a stream whose token a resume elsewhere retired."""
+    data = json.dumps({"code": "token_revoked", "message": TAKEN_OVER})
+    return f"event: revoked\ndata: {data}\n\n"
+
+
+def _taken_over(entry: MessageDoc, opened_at_seq: int) -> bool:
+    # A resume committed after this stream checked its token: the token is
+    # an earlier generation now. (Earlier resumes are history in the replay.)
+    return entry.kind == "system" and entry.event == "resumed" and entry.seq > opened_at_seq
 
 
 class _QueuePlace:
@@ -125,7 +161,9 @@ def _missed(svc: Services, session_id: str, after: int) -> list[MessageDoc]:
     return [from_snapshot(MessageDoc, snap) for snap in found]
 
 
-def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) -> Iterator[str]:
+def _follow(
+    svc: Services, *, session_id: str, session: SessionDoc, after: int
+) -> Generator[str, None, None]:
     fanout = svc.fanout
     mailbox: queue.Queue[MessageDoc | Exception | QueueChanged] = queue.Queue()
     place = _QueuePlace(svc, session)
@@ -186,6 +224,10 @@ def _follow(svc: Services, *, session_id: str, session: SessionDoc, after: int) 
                 next_seq += 1
                 sent += 1
                 yield format_event(VisitorEvent.from_doc(entry))
+                if _taken_over(entry, session.seq):
+                    yield format_revoked()
+                    closed_by_us = True
+                    return
                 if entry.kind == "system" and entry.event in ("assigned", "ended"):
                     place.done = True
                     if queue_org is not None:

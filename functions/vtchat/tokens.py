@@ -5,7 +5,12 @@ and expiring with the session's maximum lifetime. It is not a JWT on purpose:
 there is one issuer, one audience and one claim, so a tiny HMAC format leaves
 nothing to misconfigure (no algorithm negotiation, no key ids).
 
-    vt1.<base64url(json {"s": session id, "e": expiry epoch seconds})>.<base64url(hmac-sha256)>
+    vt1.<base64url(json {"s": session id, "e": expiry, "g": generation})>.<base64url(hmac-sha256)>
+
+The generation is the session's `tokenGeneration` when the token was issued:
+resuming the chat with its code raises it, and every check that reads the
+session refuses a token of an earlier generation (vtchat.access). Tokens from
+before generations existed carry no "g" and count as generation 0.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ from vtchat.errors import Unauthenticated
 
 PREFIX = "vt1."
 _MAX_TOKEN_LENGTH = 512
+_MAX_GENERATION = 1_000_000
 
 
 @dataclass(frozen=True)
 class SessionClaim:
     session_id: str
     expires_at: datetime
+    generation: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -42,8 +49,9 @@ def _sign(key: bytes, body: str) -> str:
     return _b64(hmac.new(key, (PREFIX + body).encode("ascii"), hashlib.sha256).digest())
 
 
-def issue(*, key: bytes, session_id: str, expires_at: datetime) -> str:
-    payload = json.dumps({"s": session_id, "e": int(expires_at.timestamp())}, separators=(",", ":"))
+def issue(*, key: bytes, session_id: str, expires_at: datetime, generation: int = 0) -> str:
+    claims = {"s": session_id, "e": int(expires_at.timestamp()), "g": generation}
+    payload = json.dumps(claims, separators=(",", ":"))
     body = _b64(payload.encode("utf-8"))
     return f"{PREFIX}{body}.{_sign(key, body)}"
 
@@ -63,13 +71,16 @@ def verify(*, key: bytes, token: str, now: datetime | None = None) -> SessionCla
         payload = json.loads(_unb64(body))
         session_id = payload["s"]
         expires_at = datetime.fromtimestamp(int(payload["e"]), tz=UTC)
-    except (ValueError, KeyError, TypeError, binascii.Error) as e:
+        generation = payload.get("g", 0)
+    except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as e:
         raise Unauthenticated(code="token_invalid") from e
     if not isinstance(session_id, str) or not session_id:
+        raise Unauthenticated(code="token_invalid")
+    if type(generation) is not int or not 0 <= generation <= _MAX_GENERATION:
         raise Unauthenticated(code="token_invalid")
     if expires_at <= (now or datetime.now(UTC)):
         raise Unauthenticated(
             "Dit gesprek is verlopen. Start een nieuwe chat als je nog vragen hebt.",
             code="token_expired",
         )
-    return SessionClaim(session_id=session_id, expires_at=expires_at)
+    return SessionClaim(session_id=session_id, expires_at=expires_at, generation=generation)

@@ -9,7 +9,7 @@ transferring it to themself.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from google.cloud.firestore_v1.document import DocumentReference
 from google.cloud.firestore_v1.transaction import Transaction
@@ -18,10 +18,20 @@ from vtchat import assignment, queueing
 from vtchat.access import session_for_staff
 from vtchat.errors import Conflict, Forbidden
 from vtchat.logs import log
-from vtchat.models import AdvisorDoc, SessionDoc, SessionStateResponse, Staff, TransferRequest
+from vtchat.models import (
+    AdvisorDoc,
+    SessionDoc,
+    SessionStateResponse,
+    Staff,
+    TransferDoc,
+    TransferRequest,
+)
 from vtchat.services import Services
-from vtchat.store import Snapshot, Store, from_snapshot
+from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
+
+# The console counts today's transfers; a day later the record is of no use.
+TRANSFER_KEPT = timedelta(hours=24)
 
 
 def transfer(
@@ -99,6 +109,10 @@ def transfer(
         )
         # At the front of the other organisation's line: the visitor has waited already.
         queueing.join(store, transaction, org=org.id, ticket=ticket)
+        if session.transferred_from is None:
+            # Counted once per chat, for the organisation whose chat it was
+            # (`transferredFrom`), as the console counted sessions before.
+            _record_transfer(store, transaction, from_org=session.org, to_org=org.id, now=now)
         return session, org.id
 
     session, org = store.run_transaction(body)
@@ -151,6 +165,14 @@ def _timeline(
     return TimelineWriter(
         svc.store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
     )
+
+
+def _record_transfer(
+    store: Store, transaction: Transaction, *, from_org: str, to_org: str, now: datetime
+) -> None:
+    # What the handing organisation's supervisor may read of the chat from now on.
+    record = TransferDoc(from_org=from_org, to_org=to_org, at=now, expire_at=now + TRANSFER_KEPT)
+    store.create(transaction, store.transfers().document(), to_doc(record))
 
 
 def _note(request: TransferRequest, staff: Staff) -> dict[str, str | None]:

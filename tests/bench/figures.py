@@ -3,7 +3,7 @@
 The figures are computed on request from the anonymous chat records, so a
 national account's year is one read per chat. Seeds the demo's synthetic
 records (emulators/demo_figures.py: about 12,000 a year for the 26 regions)
-and times `report.figures` in process for a few ranges.
+and times `report.figures` in process for a few months.
 """
 
 from __future__ import annotations
@@ -14,32 +14,40 @@ from datetime import date, timedelta
 from emulators.demo_figures import seed_figures
 
 from vtchat import report
+from vtchat.evaluation import next_month
 from vtchat.models import ReportQuery, Staff
 from vtchat.services import services
 
-RANGES = ((4, None), (12, None), (52, None), (52, "utrecht"))
+# One calendar month per request (the only range the API gives): the last
+# one that is over, nationally and for one region, and the twelve months of a
+# year one after the other.
+REQUESTS = ((1, None), (1, "utrecht"), (12, None))
 
 
 def measure_figures() -> list[str]:
     svc = services()
     seeded = seed_figures(svc, weeks=52)
     national = Staff(uid="bench", role="national", org="utrecht", display_name="Bench")
-    today = date.today()
-    monday = today - timedelta(days=today.weekday())
+    end = date.today().replace(day=1)
     lines = [f"Figures (GET /api/report in process), {seeded} synthetic records over 52 weeks:"]
-    for weeks, org in RANGES:
-        query = ReportQuery.model_validate(
-            {"from": (monday - timedelta(weeks=weeks)).isoformat(), "to": monday.isoformat(),
-             "org": org}
-        )  # fmt: skip
-        started = time.perf_counter()
-        figures = report.figures(svc, staff=national, query=query)
-        total = time.perf_counter() - started
-        started = time.perf_counter()
-        report.load_records(svc, start=figures.start, end=figures.end, org=org)
-        reading = time.perf_counter() - started
+    for months, org in REQUESTS:
+        total = reading = 0.0
+        records = 0
+        for back in range(months):
+            first = (end - timedelta(days=1)).replace(day=1)
+            for _ in range(back):
+                first = (first - timedelta(days=1)).replace(day=1)
+            query = ReportQuery.model_validate(
+                {"from": first.isoformat(), "to": next_month(first).isoformat(), "org": org}
+            )
+            started = time.perf_counter()
+            figures = report.figures(svc, staff=national, query=query)
+            total += time.perf_counter() - started
+            started = time.perf_counter()
+            records += len(report.load_records(svc, start=figures.start, end=figures.end, org=org))
+            reading += time.perf_counter() - started
         lines.append(
-            f"  {weeks:>2} weeks, {org or 'all regions':<12} {figures.chats:>6} records"
+            f"  {months:>2} month(s), {org or 'all regions':<12} {records:>6} records"
             f" = reads   {total * 1000:6.0f} ms; reading them alone {reading * 1000:6.0f} ms"
         )
     return lines

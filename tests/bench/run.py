@@ -18,7 +18,7 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
   (issue 14, tests/bench/streams.py), and the skewed fall-back scene
   (tests/bench/skewed.py).
 `VTCHAT_BENCH_ONLY=console` runs only the console part, `=relay` only the
-relay latency, `=streams` only the streams.
+relay latency, `=streams` only the streams, `=proof` only the intake's puzzle.
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -44,11 +44,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from emulators.stack import reset_auth, reset_firestore  # noqa: E402
+from emulators.visitor import post_intake  # noqa: E402
 
 from tests.agent import AdvisorAgent  # noqa: E402
 from tests.bench.burst import measure_burst, measure_status  # noqa: E402
 from tests.bench.console import measure_console  # noqa: E402
 from tests.bench.figures import measure_figures  # noqa: E402
+from tests.bench.proof import measure_proof  # noqa: E402
 from tests.bench.stats import latency_line, percentile  # noqa: E402
 from tests.bench.streams import measure_streams  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
@@ -75,19 +77,15 @@ def measure_latency(api: str) -> list[str]:
     try:
         agent.command("signIn", email=staff.email, password=staff.password)
         agent.call("availability", {"status": "online", "capacity": 5})
-        chat = requests.post(
-            f"{api}/intake",
-            json={"nickname": "Bench", "age": 30, "gender": "unspecified", "region": "utrecht"},
-            timeout=10,
+        chat = post_intake(
+            api, {"nickname": "Bench", "age": 30, "gender": "unspecified", "region": "utrecht"}
         ).json()
         sid, token = chat["sessionId"], chat["token"]
         agent.command("watchMessages", sessionId=sid)
         # The baseline writes into a chat of its own, so the visitor's stream
         # above only ever carries what the functions wrote.
-        other = requests.post(
-            f"{api}/intake",
-            json={"nickname": "Basis", "age": 30, "gender": "unspecified", "region": "utrecht"},
-            timeout=10,
+        other = post_intake(
+            api, {"nickname": "Basis", "age": 30, "gender": "unspecified", "region": "utrecht"}
         ).json()["sessionId"]
         agent.command("watchMessages", sessionId=other)
         visitor = {"Authorization": f"Bearer {token}"}
@@ -269,6 +267,9 @@ def main() -> int:
         reset()
         print("\n".join(measure_figures()))
         return 0
+    if only == "proof":
+        print("\n".join(measure_proof(api)))
+        return 0
     if only == "streams":
         reset()
         print("\n".join(measure_streams(api, os.environ["VTCHAT_STREAM_URL"])))
@@ -286,6 +287,7 @@ def main() -> int:
     print("\n".join(["", *measure_figures()]), flush=True)
     reset()
     print("\n".join(["", *measure_streams(api, os.environ["VTCHAT_STREAM_URL"])]), flush=True)
+    print("\n".join(["", *measure_proof(api)]), flush=True)
     started = time.perf_counter()
     reset()
     lines = ["", *measure_status(api), ""]

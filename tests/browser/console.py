@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import requests
+from emulators.visitor import post_intake
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DIST, Site
@@ -64,7 +65,7 @@ class Visitor:
     def __init__(self, api: str, nickname: str, region: str = "utrecht", **extra: Any) -> None:
         self.api = api
         body = {"nickname": nickname, "age": 16, "gender": "woman", "region": region, **extra}
-        answer = requests.post(f"{api}/intake", json=body, timeout=10)
+        answer = post_intake(api, body)
         assert answer.status_code == 201, answer.text
         data = answer.json()
         self.session_id: str = data["sessionId"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -116,5 +117,10 @@ def test_whole_journey_both_ways_with_an_advisor(
     assert w.storage_snapshot(page) == w.NOTHING_STORED
     assert not any("vt1." in url or "buurjongen" in url for url in requested)
     assert "Merel" not in page.url
+    # The intake's puzzle came from our own API and was solved on the page:
+    # no third party's script (as reCAPTCHA's would be) was ever requested.
+    assert f"{api_url}/challenge" in requested
+    ours = (site.base, site.widget_base, api_url, os.environ["VTCHAT_STREAM_URL"], "data:")
+    assert [url for url in requested if not url.startswith(ours)] == []
     assert page.evaluate("history.length") == history_length, "the chat added history entries"
     assert not [e for e in page.console_errors if "Content Security Policy" in e]  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from emulators.visitor import post_intake
 
 from tests.agent import AdvisorAgent
 from tests.support import SseEvent, create_staff, new_id, parse_sse
@@ -97,10 +98,8 @@ def test_visitor_and_advisor_talk_the_stream_resumes_and_the_advisor_ends(
     assert (signed_in["role"], signed_in["org"]) == ("advisor", "utrecht")
     agent.command("watchQueue")
 
-    intake = requests.post(
-        f"{api}/intake",
-        json={"nickname": "Vlinder", "age": 27, "gender": "other", "region": "utrecht"},
-        timeout=10,
+    intake = post_intake(
+        api, {"nickname": "Vlinder", "age": 27, "gender": "other", "region": "utrecht"}
     )
     assert intake.status_code == 201
     chat = intake.json()

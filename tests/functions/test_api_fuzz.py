@@ -44,8 +44,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.support import Functions, StaffLogin, create_staff, parse_sse
-from vtchat import tokens
+from vtchat import proof, tokens
 from vtchat.openapi import ENDPOINTS, Endpoint, build_document
+from vtchat.services import services
 from vtchat.topics import offer_subscription
 
 pytestmark = pytest.mark.emulators
@@ -165,6 +166,11 @@ def world(request: pytest.FixtureRequest, functions: Functions, svc: Any) -> Wor
     )
 
 
+def solved_proof() -> str:
+    """A solved intake puzzle of this process's functions (the one-process app)."""
+    return proof.solve(proof.issue(services(), now=datetime.now(UTC)))
+
+
 def _aim_at_real_things(
     case: Any, draw: Callable[[st.SearchStrategy[Any]], Any], world: World, *, signed_in: bool
 ) -> None:
@@ -183,6 +189,7 @@ def _aim_at_real_things(
     if {"postcode", "region"} & body.keys() and draw(st.booleans()):
         body.pop("postcode", None)
         body["region"] = draw(st.sampled_from(REGIONS))
+        body["proof"] = solved_proof()
     if case.query and "region" in case.query and draw(st.booleans()):
         case.query["region"] = draw(st.sampled_from(REGIONS))
     if "subscription" in body and draw(st.booleans()):
@@ -260,6 +267,8 @@ def _send_the_documented_example(
                 body["messageId"] = str(uuid.uuid4())
             if "resumeCode" in body:
                 body["resumeCode"] = world.chat["resumeCode"]
+            if endpoint.name == "intake":
+                body["proof"] = solved_proof()
             if endpoint.name == "offer":
                 offer = json.loads(base64.b64decode(body["message"]["data"]))
                 offer["sessionId"] = world.chat["sessionId"]

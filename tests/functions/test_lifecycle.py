@@ -21,7 +21,7 @@ from vtchat.errors import Busy, Conflict, RateLimited, Unauthenticated
 from vtchat.http import require_app_check
 from vtchat.models import AvailabilityRequest, IntakeRequest, MessageRequest, Staff
 from vtchat.services import Services
-from vtchat.settings import settings
+from vtchat.settings import INTAKE_CEILING, settings
 from vtchat.store import EPHEMERAL
 
 pytestmark = pytest.mark.emulators
@@ -114,13 +114,17 @@ def test_everything_ephemeral_carries_the_right_expiry_and_expire_deletes_only_t
         elif group == "sessions":
             lifetime = config.session_max_lifetime + config.content_retention
             assert data["expireAt"] == data["createdAt"] + lifetime, path
+        elif group == "transfers":  # the handing organisation's count, for a day
+            assert data["expireAt"] == data["at"] + timedelta(hours=24), path
+        elif group == "proofs":  # a used intake puzzle: refused again until it expires
+            assert data["expireAt"] <= datetime.now(UTC) + timedelta(minutes=10), path
         else:  # advisors: staff names, gone after a month unused
             last = data.get("seenAt") or data["updatedAt"]
             assert data["expireAt"] == last + config.advisor_retention, path
     assert {"sessions", "advisors", "queues"} <= seen_roots
     assert session(svc, running)["state"] == "active"
 
-    assert expiry.delete_expired(svc) == {"messages": 0, "sessions": 0, "advisors": 0}
+    assert expiry.delete_expired(svc) == dict.fromkeys(EPHEMERAL, 0)
     far = datetime.now(UTC) + config.advisor_retention + timedelta(days=1)
     deleted = expiry.delete_expired(svc, now=far)
     assert deleted["sessions"] == 3
@@ -186,10 +190,16 @@ def test_closing_the_stream_shows_the_visitor_dropped(functions: Functions, svc:
     assert session(svc, chat["sessionId"])["visitorPresence"] == "connected"
     response.close()  # the visitor's side goes away
     assert session(svc, chat["sessionId"])["visitorPresence"] == "dropped"
+    # Waiting, only the open stream keeps the place: a heartbeat is no sign of
+    # life (it would let a script keep fake chats queued; test_intake_attacks).
     heartbeat = functions.post("heartbeat", {}, token=chat["token"])
     assert heartbeat.status_code == 200, heartbeat.get_json()
     assert heartbeat.get_json()["nextInSeconds"] == 30
+    assert session(svc, chat["sessionId"])["visitorPresence"] == "dropped"
+    reopened = functions.stream(chat["token"])
+    assert [e.type for e in read_events(reopened, count=1)] == ["queued"]
     assert session(svc, chat["sessionId"])["visitorPresence"] == "connected"
+    reopened.close()
 
 
 # --- advisor presence -------------------------------------------------------------------
@@ -297,10 +307,10 @@ def test_a_chat_has_a_maximum_length(svc: Services) -> None:
     assert refused.value.code == "chat_too_long"
 
 
-def test_intakes_beyond_the_budget_are_told_to_try_again_or_call(svc: Services) -> None:
+def test_intakes_beyond_the_ceiling_are_told_to_try_again_or_call(svc: Services) -> None:
     limited = tuned(intakes_per_minute=2)
-    start(limited)
-    start(limited)
+    for _ in range(2 * INTAKE_CEILING):
+        start(limited)
     with pytest.raises(Busy) as busy:
         start(limited)
     assert busy.value.status == 429

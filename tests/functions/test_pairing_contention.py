@@ -97,7 +97,9 @@ def offer_envelope(org: str, offer: OfferMessage) -> dict[str, Any]:
     }
 
 
-def offer_to_all_helpers(svc: Services, session_id: str) -> OfferMessage:
+def offer_to_all_helpers(
+    svc: Services, session_id: str, candidates: tuple[str, ...] = HELPERS
+) -> OfferMessage:
     """Record the offer as the tick would (not published: the test delivers it)."""
     offer = Offer(
         session_id=session_id,
@@ -105,10 +107,10 @@ def offer_to_all_helpers(svc: Services, session_id: str) -> OfferMessage:
         previous_round=0,
         region=ORIGIN,
         org=ORIGIN,
-        candidates=HELPERS,
+        candidates=candidates,
     )
     assert fallback.record_offer(svc, offer, now=datetime.now(UTC))
-    return OfferMessage(session_id=session_id, round=3, region=ORIGIN, candidates=list(HELPERS))
+    return OfferMessage(session_id=session_id, round=3, region=ORIGIN, candidates=list(candidates))
 
 
 def swamped_origin(functions: Functions, svc: Services) -> tuple[Staff, str, list[str]]:
@@ -296,15 +298,7 @@ def test_a_round_whose_whole_batch_was_taken_by_neighbours_reads_the_queue_again
         functions.intake(region=ORIGIN, nickname=f"Bezoeker {n}")["sessionId"] for n in range(3)
     )
     for chat in (first, second):
-        offer = Offer(
-            session_id=chat,
-            round=3,
-            previous_round=0,
-            region=ORIGIN,
-            org=ORIGIN,
-            candidates=(helper,),
-        )
-        assert fallback.record_offer(small, offer, now=datetime.now(UTC))
+        offer_to_all_helpers(small, chat, candidates=(helper,))
     read_queue = assignment._waiting_for
     origin_reads: list[list[str]] = []
 

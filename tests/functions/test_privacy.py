@@ -44,7 +44,8 @@ from google.cloud import firestore, pubsub_v1
 
 from tests.support import PROJECT, Functions, StaffLogin, create_staff, new_id, read_events
 from vtchat import housekeeping, topics
-from vtchat.models import ChatRecordDoc
+from vtchat.models import ChallengeResponse, ChatRecordDoc
+from vtchat.proof import solve
 from vtchat.services import Services
 from vtchat.settings import Settings
 
@@ -142,7 +143,11 @@ class MarkedCalls:
             "gender": "other",
             "postcode": postcode,
             "answers": ANSWERS,
+            # The puzzle fetched with the marked headers too: it must keep nothing of them.
+            "proof": solve(ChallengeResponse.model_validate(self.get("challenge"))),
         }
+        # A forged proof first: the refusal's log must not quote the caller either.
+        self.post("intake", {**body, "proof": "bm90IGEgcHJvb2Y="}, expect=403)
         return dict(self.post("intake", body, expect=201))
 
     def say(self, chat: dict[str, Any], text: str, *, staff: StaffLogin | None = None) -> None:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import pytest
 import requests
 from emulators.stack import reset_firestore
+from emulators.visitor import post_intake
 
 from tests.functions.test_fallback import NEAR, NEXT, ORIGIN, WIDER, Offers, offers, online
 from tests.processes import FunctionsProcess
@@ -432,8 +433,8 @@ def test_a_killed_instance_mid_burst_loses_and_doubles_nothing(
         "gender": "woman",
         "region": "utrecht",
     }
-    first = requests.post(f"{api}/intake", json=intake, timeout=10).json()
-    second = requests.post(f"{api}/intake", json={**intake, "nickname": "Sanne"}, timeout=10)
+    first = post_intake(api, intake).json()
+    second = post_intake(api, {**intake, "nickname": "Sanne"})
     staff = create_staff(org="utrecht", name="Anna")
     online_now = requests.post(
         f"{api}/availability",

@@ -8,6 +8,7 @@ until Python gave up: a 500 for the price of a few kilobytes.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -40,8 +41,9 @@ def test_a_body_that_is_not_declared_json_is_refused(
 
 
 def test_json_with_a_charset_is_taken(functions: Functions) -> None:
+    body = json.dumps({**json.loads(INTAKE), "proof": functions.proof()})
     response: Any = functions.client("intake").post(
-        "/", data=INTAKE, headers={"Content-Type": "application/json; charset=utf-8"}
+        "/", data=body, headers={"Content-Type": "application/json; charset=utf-8"}
     )
     assert response.status_code == 201
 

@@ -38,6 +38,10 @@ import {
 const emit = (obj) => process.stdout.write(`${JSON.stringify(obj)}\n`);
 console.log = console.info = console.debug = (...args) => console.error(...args);
 
+// As the console: firestore.rules refuse a query that could return documents
+// past their expireAt, so every query bounds it (web/console/src/app.ts).
+const unexpired = () => where('expireAt', '>', Timestamp.fromMillis(Date.now() + 15 * 60_000));
+
 const env = process.env;
 const projectId = env.GOOGLE_CLOUD_PROJECT || 'demo-vtchat';
 const apiUrl = (env.VTCHAT_API_URL || 'http://127.0.0.1:5001/api').replace(/\/+$/, '');
@@ -130,6 +134,7 @@ const commands = {
       collection(db, 'sessions'),
       where('org', '==', org),
       where('state', '==', 'waiting'),
+      unexpired(),
       orderBy('queuedAt'),
     );
     return watch('queue', 'queue', q, (snap) =>
@@ -139,7 +144,7 @@ const commands = {
 
   watchChats() {
     const { uid } = requireSignedIn();
-    const q = query(collection(db, 'sessions'), where('advisorUid', '==', uid));
+    const q = query(collection(db, 'sessions'), where('advisorUid', '==', uid), unexpired());
     return watch('chats', 'chats', q, (snap) =>
       emit({ event: 'chats', sessions: snap.docs.map(docJson), at: Date.now() }),
     );
@@ -148,7 +153,7 @@ const commands = {
   watchMessages({ sessionId }) {
     requireSignedIn();
     if (typeof sessionId !== 'string' || !sessionId) throw new Error('sessionId required');
-    const q = query(collection(db, 'sessions', sessionId, 'messages'), orderBy('seq'));
+    const q = query(collection(db, 'sessions', sessionId, 'messages'), unexpired(), orderBy('seq'));
     return watch(`messages:${sessionId}`, 'messages', q, (snap) => {
       // Timeline documents are append-only: only additions are news.
       const added = snap

@@ -11,12 +11,9 @@ PyJWKClientError for it as for an outage, and that was treated as an outage.
 from __future__ import annotations
 
 import base64
-import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import firebase_admin
@@ -27,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import app_check, credentials
 
 from tests.processes import free_port
+from tests.signing import jwks, new_key, serve_json
 from vtchat.errors import Unauthenticated
 from vtchat.services import Services
 from vtchat.settings import Settings
@@ -41,49 +39,15 @@ class _NoCredential(credentials.Base):  # type: ignore[misc]
         return google.auth.credentials.AnonymousCredentials()  # type: ignore[no-untyped-call]
 
 
-def _b64(number: int) -> str:
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
 @pytest.fixture(scope="module")
 def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return new_key()
 
 
 @pytest.fixture(scope="module")
 def jwks_url(key: rsa.RSAPrivateKey) -> Iterator[str]:
-    numbers = key.public_key().public_numbers()
-    body = json.dumps(
-        {
-            "keys": [
-                {
-                    "kty": "RSA",
-                    "kid": KID,
-                    "alg": "RS256",
-                    "use": "sig",
-                    "n": _b64(numbers.n),
-                    "e": _b64(numbers.e),
-                }
-            ]
-        }
-    ).encode()
-
-    class Keys(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args: object) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Keys)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v1/jwks"
-    server.shutdown()
+    with serve_json(jwks(key, KID)) as url:
+        yield f"{url}/v1/jwks"
 
 
 def _services(monkeypatch: pytest.MonkeyPatch, jwks: str) -> Services:

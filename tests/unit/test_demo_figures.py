@@ -20,7 +20,7 @@ def test_the_demo_records_are_repeatable_and_fill_the_figures() -> None:
     assert all(date(2026, 8, 31) <= r.started.date() < date(2026, 11, 23) for r in made)
     assert any(r.via_fallback for r in made) and any(not r.served for r in made)
 
-    tables = {t.name: t for t in report(made, period="month")}
+    tables = {t.name: t for t in report(made)}
     trend = tables["trend-per-week"].rows
     assert len(trend) == 12
     assert sum(int(row[1] or 0) for row in trend) == len(made)

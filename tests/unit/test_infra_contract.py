@@ -194,7 +194,7 @@ def test_environment_covers_every_setting_the_code_reads() -> None:
     secrets = {secret["key"] for secret in service["secret_environment_variables"]}
     environment = _locals("functions.tf")["function_environment"]
     fixed = set(re.findall(r"(VTCHAT_[A-Z_]+)\s*=", environment))
-    assert secrets == {"VTCHAT_SESSION_KEY"}
+    assert secrets == {"VTCHAT_SESSION_KEY", "VTCHAT_RESUME_KEY"}
     assert tunable | secrets | fixed == read, "settings.py and infra/ disagree on VTCHAT_*"
     assert "VTCHAT_APP_CHECK" in fixed
     assert "GOOGLE_CLOUD_PROJECT = var.project_id" in environment
@@ -205,6 +205,7 @@ def test_no_secret_value_is_declared_in_terraform() -> None:
     fn = _resources("functions.tf")[("google_cloudfunctions2_function", "fn")]
     (service,) = fn["service_config"]
     assert "VTCHAT_SESSION_KEY" not in str(service["environment_variables"])
+    assert "VTCHAT_RESUME_KEY" not in str(service["environment_variables"])
 
 
 # -- Pub/Sub ----------------------------------------------------------------------

@@ -103,7 +103,12 @@ def test_the_stream_url_is_the_stream_function_itself() -> None:
 
 
 def test_production_refuses_to_start_without_an_https_stream_url() -> None:
-    base: dict[str, Any] = {"project_id": "p", "emulated": False, "session_key": "k" * 32}
+    base: dict[str, Any] = {
+        "project_id": "p",
+        "emulated": False,
+        "session_key": "k" * 32,
+        "resume_key": "r" * 32,
+    }
     for wrong in (None, "http://stream.example", "https://x.example/?q"):
         with pytest.raises(ValidationError):
             Settings.model_validate({**base, "stream_url": wrong})

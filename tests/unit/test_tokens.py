@@ -53,3 +53,24 @@ def test_an_expired_token_is_refused_with_its_own_code() -> None:
     with pytest.raises(Unauthenticated) as caught:
         tokens.verify(key=KEY, token=issue(hours=1), now=NOW + timedelta(hours=1))
     assert caught.value.code == "token_expired"
+
+
+def test_a_token_carries_its_generation_and_old_tokens_count_as_zero() -> None:
+    later = tokens.issue(
+        key=KEY, session_id="s" * 24, expires_at=NOW + timedelta(hours=1), generation=3
+    )
+    assert tokens.verify(key=KEY, token=later, now=NOW).generation == 3
+    # Issued before generations existed: {"s", "e"} only.
+    body = tokens._b64(b'{"s":"ssssssssssssssssssssssss","e":9999999999}')
+    legacy = f"vt1.{body}.{tokens._sign(KEY, body)}"
+    assert tokens.verify(key=KEY, token=legacy, now=NOW).generation == 0
+
+
+@pytest.mark.parametrize("generation", ['"1"', "true", "-1", "1.5", "10000001"])
+def test_a_malformed_generation_is_refused(generation: str) -> None:
+    body = tokens._b64(
+        f'{{"s":"ssssssssssssssssssssssss","e":9999999999,"g":{generation}}}'.encode()
+    )
+    with pytest.raises(Unauthenticated) as caught:
+        tokens.verify(key=KEY, token=f"vt1.{body}.{tokens._sign(KEY, body)}", now=NOW)
+    assert caught.value.code == "token_invalid"

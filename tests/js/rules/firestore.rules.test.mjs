@@ -2,6 +2,10 @@
 // row, generated from the tables below. Expectations are written out by hand
 // per target rather than derived from a helper, so a mistake in the rules
 // cannot be mirrored by the same mistake here.
+//
+// It tests the rules as deployed (the file itself): staff tokens carry the
+// second factor of a production sign-in. VTCHAT_RULES_FILE runs the same
+// matrix against another file (e.g. the rules before a change).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,7 +31,7 @@ import {
 } from 'firebase/firestore';
 
 const PROJECT_ID = 'demo-vtchat-rules';
-const RULES_PATH = new URL('../../../firestore.rules', import.meta.url);
+const RULES_PATH = process.env.VTCHAT_RULES_FILE || new URL('../../../firestore.rules', import.meta.url);
 const EMULATOR = process.env.FIRESTORE_EMULATOR_HOST || '127.0.0.1:8080';
 const HOST = EMULATOR.slice(0, EMULATOR.lastIndexOf(':'));
 const PORT = EMULATOR.slice(EMULATOR.lastIndexOf(':') + 1);
@@ -38,6 +42,9 @@ const AMSTERDAM = 'amsterdam';
 // --- roles ------------------------------------------------------------------
 // null claims = signed out. Variants of advA1 keep the uid of the assigned
 // advisor, so they show that the uid alone (without valid claims) opens nothing.
+// Staff tokens as a production sign-in makes them: password, then TOTP.
+const MFA = { firebase: { sign_in_provider: 'password', sign_in_second_factor: 'totp' } };
+const staff = (role, org) => ({ role, org, ...MFA });
 const ROLES = {
   signedOut: { label: 'signed-out visitor', uid: null },
   anonymous: {
@@ -45,32 +52,50 @@ const ROLES = {
     uid: 'anon1',
     claims: { firebase: { sign_in_provider: 'anonymous' } },
   },
-  advA1: { label: 'advisor A (assigned)', uid: 'advA1', claims: { role: 'advisor', org: UTRECHT } },
-  advA2: { label: 'advisor A (not assigned)', uid: 'advA2', claims: { role: 'advisor', org: UTRECHT } },
-  advB1: { label: 'advisor B (assigned)', uid: 'advB1', claims: { role: 'advisor', org: AMSTERDAM } },
-  supA: { label: 'supervisor A', uid: 'supA', claims: { role: 'supervisor', org: UTRECHT } },
-  supB: { label: 'supervisor B', uid: 'supB', claims: { role: 'supervisor', org: AMSTERDAM } },
+  advA1: { label: 'advisor A (assigned)', uid: 'advA1', claims: staff('advisor', UTRECHT) },
+  advA2: { label: 'advisor A (not assigned)', uid: 'advA2', claims: staff('advisor', UTRECHT) },
+  advB1: { label: 'advisor B (assigned)', uid: 'advB1', claims: staff('advisor', AMSTERDAM) },
+  supA: { label: 'supervisor A', uid: 'supA', claims: staff('supervisor', UTRECHT) },
+  supB: { label: 'supervisor B', uid: 'supB', claims: staff('supervisor', AMSTERDAM) },
   // Reads figures through the functions only: nothing in Firestore.
-  natA: { label: 'national account', uid: 'natA', claims: { role: 'national', org: UTRECHT } },
-  advA1NoClaims: { label: 'advisor A uid without claims', uid: 'advA1', claims: {} },
-  advA1NoOrg: { label: 'advisor A uid without org claim', uid: 'advA1', claims: { role: 'advisor' } },
+  natA: { label: 'national account', uid: 'natA', claims: staff('national', UTRECHT) },
+  advA1NoClaims: { label: 'advisor A uid without claims', uid: 'advA1', claims: { ...MFA } },
+  advA1NoOrg: { label: 'advisor A uid without org claim', uid: 'advA1', claims: { role: 'advisor', ...MFA } },
   advA1OrgList: {
     label: 'advisor A uid with non-string org',
     uid: 'advA1',
-    claims: { role: 'advisor', org: [UTRECHT] },
+    claims: { role: 'advisor', org: [UTRECHT], ...MFA },
   },
   advA1WrongRole: {
     label: 'advisor A uid with role "visitor"',
     uid: 'advA1',
-    claims: { role: 'visitor', org: UTRECHT },
+    claims: staff('visitor', UTRECHT),
+  },
+  // Issue 15, item 7: the right claims, but signed in without the second
+  // factor (a password-only sign-in). They read nothing.
+  advA1NoMfa: {
+    label: 'advisor A (assigned) without second factor',
+    uid: 'advA1',
+    claims: { role: 'advisor', org: UTRECHT, firebase: { sign_in_provider: 'password' } },
+  },
+  supANoMfa: {
+    label: 'supervisor A without second factor',
+    uid: 'supA',
+    claims: { role: 'supervisor', org: UTRECHT, firebase: { sign_in_provider: 'password' } },
   },
 };
 const ALL_ROLES = Object.keys(ROLES);
 
 // --- seed data --------------------------------------------------------------
 const t = (minutesAgo) => Timestamp.fromMillis(Date.parse('2025-01-01T12:00:00Z') - minutesAgo * 60_000);
+// expireAt against the real clock: the rules compare it with request.time.
+const HOUR = 3_600_000;
+const LATER = Timestamp.fromMillis(Date.now() + 24 * HOUR);
+const EXPIRED = Timestamp.fromMillis(Date.now() - HOUR);
+// What the console's queries say: `expireAt > now + 15 minutes` (app.ts).
+const unexpired = () => where('expireAt', '>', Timestamp.fromMillis(Date.now() + HOUR / 4));
 
-function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null, offeredTo = [], transferredFrom = null }) {
+function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisorOrg = null, offeredTo = [], transferredFrom = null, expireAt = LATER }) {
   return {
     transferredFrom,
     offeredTo,
@@ -91,7 +116,9 @@ function session({ org, state, advisorUid = null, queuedMinutesAgo = 10, advisor
     advisorOrgName: advisorUid ? 'Veilig Thuis' : null,
     seq: 1,
     endedBy: state === 'ended' ? 'visitor' : null,
-    expireAt: t(-60 * 24),
+    transferNote: transferredFrom ? 'Vertelt over de buurman' : null,
+    transferNoteBy: transferredFrom ? 'Sam' : null,
+    expireAt,
   };
 }
 
@@ -111,18 +138,21 @@ const SESSIONS = {
   takenOfferB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advB1', offeredTo: [UTRECHT] }),
   // Transferred from Utrecht to Amsterdam and answered there.
   handedB: session({ org: AMSTERDAM, state: 'active', advisorUid: 'advB1', transferredFrom: UTRECHT }),
+  // Past its expireAt, not yet deleted by TTL (issue 15, item 8).
+  expiredA: session({ org: UTRECHT, state: 'ended', advisorUid: 'advA1', expireAt: EXPIRED }),
+  expiredWaitA: session({ org: UTRECHT, state: 'waiting', expireAt: EXPIRED }),
 };
 
-const message = (seq) => ({
+const message = (seq, expireAt = LATER) => ({
   seq,
   kind: 'system',
   sender: 'system',
   event: 'queued',
   createdAt: t(10 - seq),
-  expireAt: t(-60 * 24),
+  expireAt,
 });
 
-const advisor = (org, role = 'advisor') => ({
+const advisor = (org, role = 'advisor', expireAt = LATER) => ({
   org,
   role,
   displayName: 'Sam',
@@ -132,6 +162,7 @@ const advisor = (org, role = 'advisor') => ({
   activeCount: 0,
   lastAssignedAt: t(30),
   updatedAt: t(1),
+  expireAt,
 });
 
 // Every session gets a two-event timeline; 'ghost' has messages but no session.
@@ -148,6 +179,12 @@ const DOCS = {
   'advisors/supA': advisor(UTRECHT, 'supervisor'),
   'advisors/advB1': advisor(AMSTERDAM),
   'advisors/supB': advisor(AMSTERDAM, 'supervisor'),
+  'advisors/goneA': advisor(UTRECHT, 'advisor', EXPIRED),
+  // A message past its own expireAt in a chat that is not.
+  'sessions/activeA/messages/old': message(0, EXPIRED),
+  // What the sending organisation may know of a transfer (issue 15, item 8).
+  'transfers/t1': { fromOrg: UTRECHT, toOrg: AMSTERDAM, at: t(5), expireAt: LATER },
+  'transfers/t0': { fromOrg: UTRECHT, toOrg: AMSTERDAM, at: t(60 * 30), expireAt: EXPIRED },
   'config/app': { maintenance: false },
   // The anonymous chat records and fall-back settlement: statistics come only
   // aggregated, through the functions; no client reads them (issue 8).
@@ -177,10 +214,19 @@ const GET_ALLOWED = {
   'sessions/offeredB/messages/sys-1': ['supB'],
   'sessions/takenOfferB': ['advB1', 'supB'],
   'sessions/takenOfferB/messages/sys-1': ['advB1', 'supB'],
-  // Utrecht's supervisor counts it as handed on, but reads no more of it.
-  'sessions/handedB': ['advB1', 'supB', 'supA'],
+  // Utrecht handed it on: its supervisor reads none of it (not the nickname,
+  // not Amsterdam's note); the count comes from transfers/t1.
+  'sessions/handedB': ['advB1', 'supB'],
   'sessions/handedB/messages/sys-1': ['advB1', 'supB'],
   'sessions/ghost/messages/sys-1': [],
+  // Past expireAt: as unreadable as after TTL deleted them.
+  'sessions/expiredA': [],
+  'sessions/expiredWaitA': [],
+  'sessions/expiredA/messages/sys-1': [],
+  'sessions/activeA/messages/old': [],
+  'advisors/goneA': [],
+  'transfers/t1': ['supA'],
+  'transfers/t0': [],
   'advisors/advA1': ['advA1', 'advA2', 'supA'],
   'advisors/advB1': ['advB1', 'supB'],
   'config/app': [],
@@ -199,6 +245,7 @@ const UPDATES = {
   notes: { text: 'bewerkt' },
   chatRecords: { outcome: 'referred' },
   handovers: { answeringOrg: AMSTERDAM },
+  transfers: { toOrg: UTRECHT },
 };
 const WRITES = {
   create: (db, path) => setDoc(doc(db, `${parentOf(path)}/new-doc`), DOCS[path]),
@@ -208,135 +255,174 @@ const WRITES = {
 
 // --- list: the console's queries and broader ones ---------------------------
 // `returns` is checked for the allowed roles, so the query also proves the seed.
+// Every console query says `expireAt > now + 15 min` (unexpired()): rules are
+// not filters, so without it the query could return expired documents and is
+// refused whole.
+const sessions = (db) => collection(db, 'sessions');
 const QUERIES = [
   {
-    name: 'queue of utrecht (org, state=waiting, by queuedAt)',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', UTRECHT), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    name: 'queue of utrecht (org, state=waiting, unexpired, by queuedAt)',
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')),
     allowed: ['advA1', 'advA2', 'supA'],
     returns: ['waitA2', 'waitA'],
   },
   {
     name: 'queue of amsterdam',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', AMSTERDAM), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    q: (db) => query(sessions(db), where('org', '==', AMSTERDAM), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')),
     allowed: ['advB1', 'supB'],
     returns: ['offeredB', 'waitB'],
   },
   {
-    name: 'offered to utrecht (offeredTo contains utrecht, state=waiting, by queuedAt)',
-    q: (db) => query(collection(db, 'sessions'), where('offeredTo', 'array-contains', UTRECHT), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    name: 'offered to utrecht (offeredTo contains utrecht, state=waiting, unexpired, by queuedAt)',
+    q: (db) => query(sessions(db), where('offeredTo', 'array-contains', UTRECHT), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')),
     allowed: ['advA1', 'advA2', 'supA'],
     returns: ['offeredB'],
   },
   {
     name: 'offered to utrecht, any state',
-    q: (db) => query(collection(db, 'sessions'), where('offeredTo', 'array-contains', UTRECHT)),
+    q: (db) => query(sessions(db), where('offeredTo', 'array-contains', UTRECHT), unexpired()),
     allowed: [],
   },
   {
-    name: 'answered by utrecht advisors (advisorOrg == utrecht)',
-    q: (db) => query(collection(db, 'sessions'), where('advisorOrg', '==', UTRECHT)),
+    name: 'answered by utrecht advisors (advisorOrg == utrecht, unexpired)',
+    q: (db) => query(sessions(db), where('advisorOrg', '==', UTRECHT), unexpired()),
     allowed: ['supA'],
     returns: ['activeA', 'endedA', 'overflowB'],
   },
   {
     name: 'urgent chats of utrecht (org, urgent)',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', UTRECHT), where('urgent', '==', true)),
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), where('urgent', '==', true), unexpired()),
     allowed: ['supA'],
     returns: [],
   },
   {
-    name: 'my chats of advA1 (advisorUid == advA1)',
-    q: (db) => query(collection(db, 'sessions'), where('advisorUid', '==', 'advA1')),
+    name: 'my chats of advA1 (advisorUid == advA1, unexpired)',
+    q: (db) => query(sessions(db), where('advisorUid', '==', 'advA1'), unexpired()),
     allowed: ['advA1'],
     returns: ['activeA', 'endedA', 'overflowB'],
   },
   {
     name: 'my chats of advB1',
-    q: (db) => query(collection(db, 'sessions'), where('advisorUid', '==', 'advB1')),
+    q: (db) => query(sessions(db), where('advisorUid', '==', 'advB1'), unexpired()),
     allowed: ['advB1'],
     returns: ['activeB', 'endedB', 'handedB', 'takenOfferB'],
   },
   {
-    name: 'supervisor view of utrecht (org == utrecht)',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', UTRECHT)),
+    name: 'supervisor view of utrecht (org == utrecht, unexpired)',
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), unexpired()),
     allowed: ['supA'],
     returns: ['activeA', 'endedA', 'waitA', 'waitA2'],
   },
   {
     name: 'supervisor view of amsterdam',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', AMSTERDAM)),
+    q: (db) => query(sessions(db), where('org', '==', AMSTERDAM), unexpired()),
     allowed: ['supB'],
     returns: ['activeB', 'endedB', 'handedB', 'offeredB', 'overflowB', 'takenOfferB', 'waitB'],
   },
   {
-    name: 'handed on by utrecht (transferredFrom == utrecht)',
-    q: (db) => query(collection(db, 'sessions'), where('transferredFrom', '==', UTRECHT)),
-    allowed: ['supA'],
-    returns: ['handedB'],
+    name: 'handed on by utrecht (transferredFrom == utrecht): the sessions themselves',
+    q: (db) => query(sessions(db), where('transferredFrom', '==', UTRECHT), unexpired()),
+    allowed: [],
   },
   {
+    name: 'transfers out of utrecht (fromOrg == utrecht, unexpired)',
+    q: (db) => query(collection(db, 'transfers'), where('fromOrg', '==', UTRECHT), unexpired()),
+    allowed: ['supA'],
+    returns: ['t1'],
+  },
+  {
+    name: 'transfers out of amsterdam',
+    q: (db) => query(collection(db, 'transfers'), where('fromOrg', '==', AMSTERDAM), unexpired()),
+    allowed: ['supB'],
+    returns: [],
+  },
+  { name: 'all transfers', q: (db) => query(collection(db, 'transfers'), unexpired()), allowed: [] },
+  {
     name: 'timeline of handedB',
-    q: (db) => query(collection(db, 'sessions/handedB/messages'), orderBy('seq')),
+    q: (db) => query(collection(db, 'sessions/handedB/messages'), unexpired(), orderBy('seq')),
     allowed: ['advB1', 'supB'],
     returns: ['sys-1', 'sys-2'],
   },
   {
-    name: 'timeline of activeA (by seq)',
-    q: (db) => query(collection(db, 'sessions/activeA/messages'), orderBy('seq')),
+    name: 'timeline of activeA (unexpired, by seq)',
+    q: (db) => query(collection(db, 'sessions/activeA/messages'), unexpired(), orderBy('seq')),
     allowed: ['advA1', 'supA'],
     returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of waitA',
-    q: (db) => query(collection(db, 'sessions/waitA/messages'), orderBy('seq')),
+    q: (db) => query(collection(db, 'sessions/waitA/messages'), unexpired(), orderBy('seq')),
     allowed: ['supA'],
     returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of activeB',
-    q: (db) => query(collection(db, 'sessions/activeB/messages'), orderBy('seq')),
+    q: (db) => query(collection(db, 'sessions/activeB/messages'), unexpired(), orderBy('seq')),
     allowed: ['advB1', 'supB'],
     returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of overflowB',
-    q: (db) => query(collection(db, 'sessions/overflowB/messages'), orderBy('seq')),
+    q: (db) => query(collection(db, 'sessions/overflowB/messages'), unexpired(), orderBy('seq')),
     allowed: ['advA1', 'supA', 'supB'],
     returns: ['sys-1', 'sys-2'],
   },
   {
-    name: 'colleagues in utrecht (advisors, org == utrecht)',
-    q: (db) => query(collection(db, 'advisors'), where('org', '==', UTRECHT)),
+    name: 'timeline of expiredA (session past expireAt)',
+    q: (db) => query(collection(db, 'sessions/expiredA/messages'), unexpired(), orderBy('seq')),
+    allowed: [],
+  },
+  {
+    name: 'colleagues in utrecht (advisors, org == utrecht, unexpired)',
+    q: (db) => query(collection(db, 'advisors'), where('org', '==', UTRECHT), unexpired()),
     allowed: ['advA1', 'advA2', 'supA'],
     returns: ['advA1', 'advA2', 'supA'],
   },
   {
     name: 'colleagues in amsterdam',
-    q: (db) => query(collection(db, 'advisors'), where('org', '==', AMSTERDAM)),
+    q: (db) => query(collection(db, 'advisors'), where('org', '==', AMSTERDAM), unexpired()),
     allowed: ['advB1', 'supB'],
     returns: ['advB1', 'supB'],
   },
+  // The console's queries without their expireAt bound, or with one in the
+  // past: they could return expired documents, so nobody may run them.
+  {
+    name: 'queue of utrecht without the expireAt bound',
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    allowed: [],
+  },
+  { name: 'my chats of advA1 without the bound', q: (db) => query(sessions(db), where('advisorUid', '==', 'advA1')), allowed: [] },
+  { name: 'supervisor view of utrecht without the bound', q: (db) => query(sessions(db), where('org', '==', UTRECHT)), allowed: [] },
+  {
+    name: 'supervisor view of utrecht with a bound a day ago',
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), where('expireAt', '>', Timestamp.fromMillis(Date.now() - 24 * HOUR))),
+    allowed: [],
+  },
+  { name: 'answered by utrecht without the bound', q: (db) => query(sessions(db), where('advisorOrg', '==', UTRECHT)), allowed: [] },
+  { name: 'timeline of activeA without the bound', q: (db) => query(collection(db, 'sessions/activeA/messages'), orderBy('seq')), allowed: [] },
+  { name: 'colleagues in utrecht without the bound', q: (db) => query(collection(db, 'advisors'), where('org', '==', UTRECHT)), allowed: [] },
   // Broader than any console query: nobody may run these.
-  { name: 'all sessions', q: (db) => collection(db, 'sessions'), allowed: [] },
+  { name: 'all sessions', q: (db) => sessions(db), allowed: [] },
+  { name: 'all unexpired sessions', q: (db) => query(sessions(db), unexpired()), allowed: [] },
   {
     name: 'all waiting sessions (no org filter)',
-    q: (db) => query(collection(db, 'sessions'), where('state', '==', 'waiting'), orderBy('queuedAt')),
+    q: (db) => query(sessions(db), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')),
     allowed: [],
   },
   {
     name: 'active sessions of utrecht (not the queue)',
-    q: (db) => query(collection(db, 'sessions'), where('org', '==', UTRECHT), where('state', '==', 'active')),
+    q: (db) => query(sessions(db), where('org', '==', UTRECHT), where('state', '==', 'active'), unexpired()),
     allowed: ['supA'],
     returns: ['activeA'],
   },
   {
     name: 'all sessions by queuedAt',
-    q: (db) => query(collection(db, 'sessions'), orderBy('queuedAt')),
+    q: (db) => query(sessions(db), unexpired(), orderBy('queuedAt')),
     allowed: [],
   },
-  { name: 'all advisors', q: (db) => collection(db, 'advisors'), allowed: [] },
-  { name: 'messages collection group', q: (db) => query(collectionGroup(db, 'messages'), orderBy('seq')), allowed: [] },
-  { name: 'timeline without a session (ghost)', q: (db) => collection(db, 'sessions/ghost/messages'), allowed: [] },
+  { name: 'all advisors', q: (db) => query(collection(db, 'advisors'), unexpired()), allowed: [] },
+  { name: 'messages collection group', q: (db) => query(collectionGroup(db, 'messages'), unexpired(), orderBy('seq')), allowed: [] },
+  { name: 'timeline without a session (ghost)', q: (db) => query(collection(db, 'sessions/ghost/messages'), unexpired()), allowed: [] },
   { name: 'unknown collection config', q: (db) => collection(db, 'config'), allowed: [] },
 ];
 
@@ -426,7 +512,7 @@ for (const [op, write] of Object.entries(WRITES)) {
 
 suite('transfer', () => {
   test('timeline access follows the session when advisorUid changes', async () => {
-    const timeline = (role) => getDocs(query(collection(dbs[role], 'sessions/activeA/messages'), orderBy('seq')));
+    const timeline = (role) => getDocs(query(collection(dbs[role], 'sessions/activeA/messages'), unexpired(), orderBy('seq')));
     await assertSucceeds(timeline('advA1'));
     await assertFails(timeline('advA2'));
     await env.withSecurityRulesDisabled((ctx) =>

@@ -58,6 +58,13 @@ export interface Session {
   registered?: boolean
   offeredTo?: string[]
   seq?: number
+  expireAt?: Timestamp
+}
+
+/** `transfers/{id}`: a chat this organisation handed to another one (all its supervisor may read of it). */
+interface Transfer {
+  toOrg?: string
+  at?: Timestamp
 }
 
 interface Message {
@@ -136,6 +143,14 @@ const REG_FIELDS = [
 const PICK_KEYS = '123456789abcdefghijklmnopqrstuvwxyz'
 
 const toSession = (id: string, d: DocumentData): Session => ({ id, ...d }) as Session
+// firestore.rules refuse documents past their expireAt, and a query only if it
+// says so itself (rules are not filters): every query carries this bound. Its
+// margin absorbs a console clock that is behind the server's (request.time);
+// what it hides early expires hours after the chat anyway.
+const EXPIRY_MARGIN_MS = 15 * 60_000
+const unexpired = () => where('expireAt', '>', Timestamp.fromMillis(Date.now() + EXPIRY_MARGIN_MS))
+// A listener keeps what it was allowed when it started: drop what expired since.
+const live = (d: DocumentData): boolean => (millis(d.expireAt as Timestamp | undefined) ?? Infinity) > Date.now()
 const millis = (t: Timestamp | null | undefined): number | null => (t instanceof Timestamp ? t.toMillis() : null)
 const minutesSince = (t: Timestamp | null | undefined, now: number): number => {
   const m = millis(t)
@@ -164,7 +179,7 @@ export class ConsoleApp {
   private mine = new Map<string, Session>()
   private orgSessions: Session[] = []
   private answeredByUs: Session[] = []
-  private transferredAway: Session[] = []
+  private transfersOut: Transfer[] = []
   private advisors = new Map<string, Advisor>()
   private regions = new Map<string, Region>()
   private texts: StandardText[] = []
@@ -307,7 +322,7 @@ export class ConsoleApp {
       listenMetered(
         name,
         q,
-        (snap) => on(snap.docs.map((d) => toSession(d.id, d.data()))),
+        (snap) => on(snap.docs.filter((d) => live(d.data())).map((d) => toSession(d.id, d.data()))),
         (err) => console.warn('listener failed', err.code),
       ),
     )
@@ -317,20 +332,20 @@ export class ConsoleApp {
     const me = this.me!
     const { db } = this.deps
     const sessions = collection(db, 'sessions')
-    this.watch('queue', query(sessions, where('org', '==', me.org), where('state', '==', 'waiting'), orderBy('queuedAt')), (s) => {
+    this.watch('queue', query(sessions, where('org', '==', me.org), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')), (s) => {
       this.queue = s
       this.renderQueue()
       this.renderSupervisor()
     })
     this.watch(
       'offered',
-      query(sessions, where('offeredTo', 'array-contains', me.org), where('state', '==', 'waiting'), orderBy('queuedAt')),
+      query(sessions, where('offeredTo', 'array-contains', me.org), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt')),
       (s) => {
         this.offered = s
         this.renderQueue()
       },
     )
-    this.watch('mine', query(sessions, where('advisorUid', '==', me.uid)), (s) => {
+    this.watch('mine', query(sessions, where('advisorUid', '==', me.uid), unexpired()), (s) => {
       this.mine = new Map(s.map((x) => [x.id, x]))
       this.syncChats()
       this.renderSupervisor()
@@ -338,9 +353,9 @@ export class ConsoleApp {
     this.subs.push(
       listenMetered(
         'advisors',
-        query(collection(db, 'advisors'), where('org', '==', me.org)),
+        query(collection(db, 'advisors'), where('org', '==', me.org), unexpired()),
         (snap) => {
-          this.advisors = new Map(snap.docs.map((d) => [d.id, { id: d.id, ...d.data() } as Advisor]))
+          this.advisors = new Map(snap.docs.filter((d) => live(d.data())).map((d) => [d.id, { id: d.id, ...d.data() } as Advisor]))
           // The listener tells about changes made elsewhere (the tick setting a
           // silent console offline); right after our own change it may still
           // deliver the state before it, which must not undo it.
@@ -354,18 +369,27 @@ export class ConsoleApp {
       ),
     )
     if (me.role === 'supervisor') {
-      this.watch('orgSessions', query(sessions, where('org', '==', me.org)), (s) => {
+      this.watch('orgSessions', query(sessions, where('org', '==', me.org), unexpired()), (s) => {
         this.orgSessions = s
         this.renderSupervisor()
       })
-      this.watch('answeredByUs', query(sessions, where('advisorOrg', '==', me.org)), (s) => {
+      this.watch('answeredByUs', query(sessions, where('advisorOrg', '==', me.org), unexpired()), (s) => {
         this.answeredByUs = s
         this.renderSupervisor()
       })
-      this.watch('transferredAway', query(sessions, where('transferredFrom', '==', me.org)), (s) => {
-        this.transferredAway = s
-        this.renderSupervisor()
-      })
+      // Chats handed to another organisation: the session is theirs now (its
+      // nickname, their note); what is left to us is the count.
+      this.subs.push(
+        listenMetered(
+          'transfersOut',
+          query(collection(db, 'transfers'), where('fromOrg', '==', me.org), unexpired()),
+          (snap) => {
+            this.transfersOut = snap.docs.filter((d) => live(d.data())).map((d) => d.data() as Transfer)
+            this.renderSupervisor()
+          },
+          (err) => console.warn('listener failed', err.code),
+        ),
+      )
     }
   }
 
@@ -864,14 +888,13 @@ export class ConsoleApp {
     const online = team.filter((a) => a.status === 'online' || a.status === 'paused')
     const isToday = (s: Session) => (millis(s.assignedAt) ?? 0) >= today
     // Fall-back keeps the chat in its region's org (another org answers);
-    // a transfer moves it to the other org's queue (transferredFrom says whence).
-    const handedOut = countToday(
-      [
-        ...this.orgSessions.filter((s) => s.advisorOrg && s.advisorOrg !== me.org),
-        ...this.transferredAway.filter((s) => s.org !== me.org),
-      ],
-      isToday,
-    )
+    // a transfer moves it to the other org's queue (transferredFrom says whence)
+    // and leaves us a `transfers` record, one per chat.
+    const handedOut =
+      countToday(
+        this.orgSessions.filter((s) => s.advisorOrg && s.advisorOrg !== me.org),
+        isToday,
+      ) + this.transfersOut.filter((x) => x.toOrg !== me.org && (millis(x.at) ?? 0) >= today).length
     const handedIn = countToday(
       [
         ...this.answeredByUs.filter((s) => s.org !== me.org),
@@ -1041,9 +1064,10 @@ export class ConsoleApp {
     const t = this.t
     const me = this.me!
     const out = h('div', { class: 'report-out', 'aria-live': 'polite' })
-    const period = h('select', { id: 'report-period' }, h('option', { value: 'month', text: t.periodMonth }), h('option', { value: 'week', text: t.periodWeek }))
-    const range = h('select', { id: 'report-range' }, h('option', { value: '', text: t.rangeLastMonth }), ...[4, 12, 26, 52].map((n) => h('option', { value: String(n), text: t.rangeWeeks(n) })))
-    const controls = h('div', { class: 'report-controls' }, h('label', { for: 'report-range', text: t.range }), range, h('label', { for: 'report-period', text: t.period }), period)
+    // Only whole calendar months that are over: the API refuses other ranges,
+    // since two overlapping ones would give small counts by subtraction.
+    const range = h('select', { id: 'report-range' }, ...pastMonths(12).map((first) => h('option', { value: first, text: t.monthName(first) })))
+    const controls = h('div', { class: 'report-controls' }, h('label', { for: 'report-range', text: t.range }), range)
     let org: HTMLSelectElement | null = null
     if (me.role === 'national') {
       org = h('select', { id: 'report-org' }, h('option', { value: '', text: t.allRegions }))
@@ -1053,17 +1077,9 @@ export class ConsoleApp {
     const show = h('button', { type: 'button', class: 'small', text: t.show })
     controls.append(show)
     const load = async () => {
-      const params = new URLSearchParams({ period: period.value })
+      const first = new Date(`${range.value}T12:00:00`)
+      const params = new URLSearchParams({ from: range.value, to: localDate(new Date(first.getFullYear(), first.getMonth() + 1, 1)) })
       if (org?.value) params.set('org', org.value)
-      if (range.value) {
-        // Whole ISO weeks up to this Monday, in the browser's (Dutch) local dates.
-        const end = new Date()
-        end.setDate(end.getDate() - ((end.getDay() + 6) % 7))
-        const start = new Date(end)
-        start.setDate(start.getDate() - 7 * Number(range.value))
-        params.set('from', localDate(start))
-        params.set('to', localDate(end))
-      }
       show.disabled = true
       clear(out)
       out.append(h('p', { class: 'note', text: t.saving }))
@@ -1182,7 +1198,7 @@ class ChatView {
     private readonly app: ConsoleApp,
     private session: Session,
   ) {
-    const q = query(collection(app.db, 'sessions', session.id, 'messages'), orderBy('seq'))
+    const q = query(collection(app.db, 'sessions', session.id, 'messages'), unexpired(), orderBy('seq'))
     this.unsub = listenMetered(
       'timeline',
       q,
@@ -1671,6 +1687,12 @@ class ChatView {
 
 function localDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+/** The first days of the last `n` calendar months that are over, the latest first (local dates). */
+function pastMonths(n: number): string[] {
+  const now = new Date()
+  return Array.from({ length: n }, (_, i) => localDate(new Date(now.getFullYear(), now.getMonth() - 1 - i, 1)))
 }
 
 let audio: AudioContext | null = null

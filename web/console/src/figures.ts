@@ -29,12 +29,14 @@ export interface ReportTable {
   suppressed: number
 }
 
+// One whole calendar month (the API gives no other range; see functions/vtchat/evaluation.py).
 export interface Report {
   from: string
   to: string
-  period: 'week' | 'month'
+  period: 'month'
   org: string | null
-  chats: number
+  // null: fewer than `minimum` chats, suppressed like any count.
+  chats: number | null
   minimum: number
   tables: ReportTable[]
 }

@@ -1,6 +1,8 @@
 // The functions' HTTP API as the visitor's widget uses it. No cookies, no
 // referrer, no caching of anything that belongs to a chat.
 
+import { type Challenge, refusalPuzzle, solve } from './proof'
+
 export interface ApiErrorBody {
   code: string
   message: string
@@ -73,24 +75,6 @@ export interface MessageAccepted {
   duplicate: boolean
 }
 
-/**
- * PRODUCTION HOOK — App Check. In production the intake needs a Firebase App
- * Check token in `X-Firebase-AppCheck`. The widget loads no Firebase SDK; a
- * deployment that turns App Check on provides `window.vtchatAppCheckToken`, an
- * async function that returns a token (e.g. from a reCAPTCHA Enterprise
- * provider). Locally (emulators) it is absent and no header is sent.
- */
-async function appCheckHeaders(): Promise<Record<string, string>> {
-  const provider = (window as { vtchatAppCheckToken?: () => Promise<string | null> }).vtchatAppCheckToken
-  if (typeof provider !== 'function') return {}
-  try {
-    const token = await provider()
-    return token ? { 'X-Firebase-AppCheck': token } : {}
-  } catch {
-    return {}
-  }
-}
-
 export class Api {
   constructor(private readonly base: string) {}
 
@@ -144,8 +128,27 @@ export class Api {
     return data.regions
   }
 
-  async intake(body: IntakeBody): Promise<SessionGrant> {
-    return (await this.call<SessionGrant>('POST', 'intake', { body, headers: await appCheckHeaders() })).data
+  /** A proof-of-work puzzle for the next intake (chat/proof.ts solves it). */
+  async challenge(): Promise<Challenge> {
+    return (await this.call<Challenge>('GET', 'challenge')).data
+  }
+
+  /**
+   * Start the chat with a solved puzzle. A refusal carries a fresh (harder)
+   * puzzle: solved and sent again, at most three times in all.
+   */
+  async intake(body: IntakeBody, proof: Promise<string>, onHarder?: () => void): Promise<SessionGrant> {
+    let answer = await proof
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.call<SessionGrant>('POST', 'intake', { body: { ...body, proof: answer } })).data
+      } catch (error) {
+        const puzzle = error instanceof ApiError ? refusalPuzzle(error.code, error.details) : null
+        if (!puzzle || attempt >= 3) throw error
+        onHarder?.()
+        answer = await solve(puzzle)
+      }
+    }
   }
 
   async resume(resumeCode: string): Promise<SessionGrant> {

@@ -8,10 +8,12 @@ import type { Strings } from '../i18n/nl'
 import type { Launcher } from '../loader'
 import { Api, ApiError, uuid4, type IntakeBody, type RegionInfo, type RegionRef, type SessionGrant } from './api'
 import chatCss from './chat.css?inline'
+import { solve } from './proof'
 import { EventStream, type StreamEvent } from './sse'
 
 type View = 'rules' | 'closed' | 'intake' | 'resume' | 'waiting' | 'chat' | 'ended'
-type EndedBy = 'visitor' | 'advisor' | 'system'
+// 'elsewhere': the chat was resumed with its code in another tab or device.
+type EndedBy = 'visitor' | 'advisor' | 'system' | 'elsewhere'
 
 interface Entry {
   key: string
@@ -388,7 +390,22 @@ export function mount(launcher: Launcher): { open(): void } {
     return { wrap, error, controls }
   }
 
+  // The intake's puzzle (chat/proof.ts), solved while the form is filled in;
+  // good for one intake, so every attempt takes a fresh one.
+  let pendingProof: Promise<string> | null = null
+  function solvedProof(): Promise<string> {
+    if (!pendingProof) {
+      const made = api.challenge().then((puzzle) => solve(puzzle))
+      made.catch(() => {
+        if (pendingProof === made) pendingProof = null
+      })
+      pendingProof = made
+    }
+    return pendingProof
+  }
+
   function intakeView(): HTMLElement {
+    void solvedProof().catch(() => undefined)
     const nickname = h('input', { type: 'text', maxlength: '30', autocomplete: 'off', spellcheck: 'false' })
     const age = h('input', { type: 'text', inputmode: 'numeric', maxlength: '3', autocomplete: 'off' })
     const postcode = h('input', { type: 'text', inputmode: 'numeric', maxlength: '4', autocomplete: 'off' })
@@ -597,8 +614,10 @@ export function mount(launcher: Launcher): { open(): void } {
       }
       submit.disabled = true
       submit.setAttribute('aria-busy', 'true')
+      const proof = solvedProof()
+      pendingProof = null
       api
-        .intake(request)
+        .intake(request, proof, () => showErrors({}, s.proofWorking))
         .then((grant) => startSession(grant, inDanger))
         .catch((error: unknown) => {
           submit.disabled = false
@@ -726,8 +745,9 @@ export function mount(launcher: Launcher): { open(): void } {
         onConnection: (connected) => {
           if (session === current) setOffline(!connected)
         },
-        onGone: () => {
-          if (session === current && current.state !== 'ended') end(current, current.endedBy ?? 'system')
+        onGone: (_status, code) => {
+          if (session !== current || current.state === 'ended') return
+          end(current, code === 'token_revoked' ? 'elsewhere' : (current.endedBy ?? 'system'))
         },
       }),
       entries: [],
@@ -838,6 +858,14 @@ export function mount(launcher: Launcher): { open(): void } {
       case 'ended':
         end(current, d.endedBy === 'advisor' || d.endedBy === 'visitor' ? d.endedBy : 'system')
         return
+      case 'resumed':
+        if (!current.entries.some((e) => e.seq === seq))
+          addEntry(current, { key: `seq-${seq}`, seq, kind: 'note', sender: 'system', text: s.resumedNote, at })
+        if (view === 'chat') renderMessages()
+        return
+      case 'revoked':
+        end(current, 'elsewhere')
+        return
       default:
         return
     }
@@ -944,6 +972,10 @@ export function mount(launcher: Launcher): { open(): void } {
             break
           } catch (error) {
             if (!(error instanceof ApiError)) throw error
+            if (error.code === 'token_revoked') {
+              end(current, 'elsewhere')
+              return
+            }
             if (error.code === 'rate_limited') {
               current.rateLimited = true
               updateComposerNote()
@@ -975,7 +1007,11 @@ export function mount(launcher: Launcher): { open(): void } {
   function codeBox(collapsible: boolean): HTMLElement | null {
     const code = session?.grant.resumeCode
     if (!code) return null
-    const content = [h('p', { class: 'code', text: code }), h('p', { class: 'hint', text: s.codeBoxText })]
+    const content = [
+      h('p', { class: 'code', text: code }),
+      h('p', { class: 'hint', text: s.codeBoxText }),
+      h('p', { class: 'hint code-warning', text: s.codeBoxWarning }),
+    ]
     if (collapsible) {
       return h('details', { class: 'code-box' }, h('summary', { text: s.codeBoxHeading }), content)
     }
@@ -1232,10 +1268,17 @@ export function mount(launcher: Launcher): { open(): void } {
     return h(
       'div',
       {},
-      heading(s.endedHeading),
+      heading(by === 'elsewhere' ? s.closedHereHeading : s.endedHeading),
       h('p', {
         class: 'ended-by',
-        text: by === 'advisor' ? s.endedByAdvisor : by === 'visitor' ? s.endedByVisitor : s.endedBySystem,
+        text:
+          by === 'advisor'
+            ? s.endedByAdvisor
+            : by === 'visitor'
+              ? s.endedByVisitor
+              : by === 'elsewhere'
+                ? s.endedElsewhere
+                : s.endedBySystem,
       }),
       h('p', { text: s.endedMore }),
       callLink(),

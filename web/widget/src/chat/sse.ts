@@ -12,8 +12,8 @@ export interface StreamHandlers {
   onEvent(event: StreamEvent): void
   /** The connection is (re)established or lost; for a calm "no connection" note. */
   onConnection(connected: boolean): void
-  /** The server has nothing more for this session (204, 401, 403, 404). */
-  onGone(status: number): void
+  /** The server has nothing more for this session (204, 401, 403, 404); `code` from a 401's body. */
+  onGone(status: number, code: string | null): void
 }
 
 const MAX_BACKOFF_MS = 15_000
@@ -24,6 +24,7 @@ export class EventStream {
   private retryMs = 2_000
   private failures = 0
   private skipWait = false
+  private goneCode: string | null = null
   lastEventId: number | null = null
 
   constructor(
@@ -60,7 +61,7 @@ export class EventStream {
       if (this.stopped) return
       if (status === 204 || status === 401 || status === 403 || status === 404) {
         this.stopped = true
-        this.handlers.onGone(status)
+        this.handlers.onGone(status, this.goneCode)
         return
       }
       const wait = status === 200 ? this.retryMs : Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** this.failures)
@@ -90,6 +91,11 @@ export class EventStream {
       this.failures += 1
       this.handlers.onConnection(false)
       return 0
+    }
+    if (response.status === 401) {
+      // token_revoked: the chat was resumed elsewhere, which the visitor must be told.
+      const body = (await response.json().catch(() => null)) as { error?: { code?: unknown } } | null
+      this.goneCode = typeof body?.error?.code === 'string' ? body.error.code : null
     }
     if (response.status !== 200 || !response.body) {
       if (response.status >= 500 || response.status === 429) {

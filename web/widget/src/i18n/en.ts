@@ -21,6 +21,7 @@ export const en: Strings = {
   danger112: 'In danger? Call 112',
   loading: 'One moment…',
   networkError: 'No connection. We are trying again.',
+  proofWorking: 'One moment: your browser is starting the chat safely. This sometimes takes half a minute.',
   genericError: 'Something went wrong. Please try again, or call 0800 2000 for free.',
 
   rulesHeading: 'Welcome to the Veilig Thuis chat',
@@ -100,6 +101,9 @@ export const en: Strings = {
   codeBoxHeading: 'Your code to come back',
   codeBoxText:
     'Write this code down or remember it. Did you close the page by accident? Open the chat again and choose "I have a code". We keep nothing on this device.',
+  codeBoxWarning:
+    'Note: whoever has this code can read the whole chat and continue it. Keep it where nobody else finds it.',
+  resumedNote: 'The chat was opened with the code in another tab or on another device.',
 
   waitingHeading: 'You are in the queue',
   waitingPosition: (n: number) => (n === 1 ? 'You are next.' : `You are number ${n} in the queue.`),
@@ -149,6 +153,9 @@ export const en: Strings = {
   endedByAdvisor: 'The advisor has ended the chat.',
   endedByVisitor: 'You have ended the chat.',
   endedBySystem: 'The chat has stopped.',
+  closedHereHeading: 'The chat is closed here',
+  endedElsewhere:
+    'This chat was opened with the code on another device or in another tab, so it is closed here. Was that not you? Call Veilig Thuis for free and anonymously: 0800 2000.',
   endedMore:
     'Do you want to ask something else or make a report? Call Veilig Thuis for free and anonymously: 0800 2000. Day and night.',
   moreHelp: 'More help',

@@ -23,6 +23,7 @@ export const nl = {
   danger112: 'In gevaar? Bel 112',
   loading: 'Even geduld…',
   networkError: 'Er is geen verbinding. We proberen het opnieuw.',
+  proofWorking: 'Even geduld: je browser rekent de chat veilig op gang. Dat duurt soms een halve minuut.',
   genericError: 'Er ging iets mis. Probeer het opnieuw, of bel gratis 0800 2000.',
 
   // house rules
@@ -106,6 +107,9 @@ export const nl = {
   codeBoxHeading: 'Jouw code om terug te komen',
   codeBoxText:
     'Schrijf deze code op of onthoud hem. Sluit je per ongeluk de pagina? Open de chat opnieuw en kies "Ik heb een code". Op dit apparaat bewaren we niets.',
+  codeBoxWarning:
+    'Let op: wie deze code heeft, kan het hele gesprek lezen en verder chatten. Bewaar hem waar niemand anders hem vindt.',
+  resumedNote: 'Het gesprek is met de code geopend in een ander tabblad of op een ander apparaat.',
 
   // waiting
   waitingHeading: 'Je bent in de rij',
@@ -158,6 +162,9 @@ export const nl = {
   endedByAdvisor: 'De adviseur heeft het gesprek beëindigd.',
   endedByVisitor: 'Je hebt het gesprek beëindigd.',
   endedBySystem: 'Het gesprek is gestopt.',
+  closedHereHeading: 'De chat is hier gesloten',
+  endedElsewhere:
+    'Deze chat is op een ander apparaat of tabblad geopend met de code. Hier is de chat daarom gesloten. Was jij dat niet? Bel dan gratis en anoniem met Veilig Thuis: 0800 2000.',
   endedMore:
     'Wil je nog iets vragen of iets melden? Bel gratis en anoniem met Veilig Thuis: 0800 2000. Dag en nacht.',
   moreHelp: 'Meer hulp',
