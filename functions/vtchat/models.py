@@ -432,9 +432,6 @@ class SessionDoc(_Model):
     queued_at: datetime
     assigned_at: datetime | None = None
     ended_at: datetime | None = None
-    # When the latest text message was relayed (vtchat.relay writes it; no
-    # code reads it yet).
-    last_message_at: datetime | None = None
     advisor_uid: str | None = None
     advisor_name: str | None = None
     advisor_org: str | None = None

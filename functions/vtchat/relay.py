@@ -97,7 +97,7 @@ class _Post:
             sender_uid=self.staff.uid if self.staff else None,
             advisor_name=self.staff.display_name if self.staff else None,
         )
-        update = {"seq": timeline.seq, "lastMessageAt": self.sent_at, **budget}
+        update = {"seq": timeline.seq, **budget}
         # `create` fails if a copy of this message got in first, the condition
         # if anyone else wrote the session (and so perhaps took this seq).
         self.store.update(batch, session_ref, update, unchanged_since=snapshot)
