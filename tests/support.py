@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import uuid
@@ -14,6 +15,7 @@ import functions_framework
 import requests
 from flask.testing import FlaskClient
 
+from vtchat import topics
 from vtchat.models import ChallengeResponse
 from vtchat.proof import solve
 
@@ -211,3 +213,25 @@ def everyone_present(svc: Any, at: Any) -> None:
         filter=where("status", "in", ["online", "paused"])
     )
     store.update_all((snap.reference for snap in store.query(advisors)), {"seenAt": at})
+
+
+# --- pushes ---------------------------------------------------------------------------
+
+
+def offer_envelope(svc: Any, session_id: str, org: str) -> dict[str, Any]:
+    """What the organisation's push subscription POSTs for the offer recorded on the session."""
+    stored = svc.store.session(session_id).get().to_dict() or {}
+    data = {
+        "sessionId": session_id,
+        "round": stored["offerRound"],
+        "region": stored["region"],
+        "candidates": stored["offeredTo"],
+    }
+    return {
+        "message": {
+            "data": base64.b64encode(json.dumps(data).encode()).decode(),
+            "attributes": {topics.candidate_attribute(c): "1" for c in stored["offeredTo"]},
+            "messageId": new_id(),
+        },
+        "subscription": f"projects/{PROJECT}/subscriptions/{topics.offer_subscription(org)}",
+    }

@@ -27,7 +27,6 @@ What the rules are (docs/privacy.md):
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import logging
@@ -42,7 +41,15 @@ import pytest
 from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore, pubsub_v1
 
-from tests.support import PROJECT, Functions, StaffLogin, create_staff, new_id, read_events
+from tests.support import (
+    PROJECT,
+    Functions,
+    StaffLogin,
+    create_staff,
+    new_id,
+    offer_envelope,
+    read_events,
+)
 from vtchat import housekeeping, topics
 from vtchat.models import ChallengeResponse, ChatRecordDoc
 from vtchat.proof import solve
@@ -195,25 +202,6 @@ class Markers:
         value = f"{NICK_MARK}{len(self.nicknames)}"
         self.nicknames.append(value)
         return value
-
-
-def offer_envelope(svc: Services, session_id: str, org: str) -> dict[str, Any]:
-    """What the organisation's push subscription POSTs for the offer recorded on the session."""
-    stored = svc.store.session(session_id).get().to_dict() or {}
-    data = {
-        "sessionId": session_id,
-        "round": stored["offerRound"],
-        "region": stored["region"],
-        "candidates": stored["offeredTo"],
-    }
-    return {
-        "message": {
-            "data": base64.b64encode(json.dumps(data).encode()).decode(),
-            "attributes": {topics.candidate_attribute(c): "1" for c in stored["offeredTo"]},
-            "messageId": new_id(),
-        },
-        "subscription": f"projects/{PROJECT}/subscriptions/{topics.offer_subscription(org)}",
-    }
 
 
 def run_chats(functions: Functions, svc: Services, markers: Markers) -> None:

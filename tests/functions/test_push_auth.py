@@ -15,8 +15,6 @@ Before the fix every one of these pushes was accepted (204).
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -26,9 +24,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.signing import jwks, new_key, serve_json
-from tests.support import PROJECT, Functions, StaffLogin, create_staff, new_id
+from tests.support import Functions, StaffLogin, create_staff, offer_envelope
 from vtchat import intake as intake_service
-from vtchat import topics
 from vtchat.models import IntakeRequest
 from vtchat.services import Services, services
 
@@ -131,23 +128,6 @@ def _waiting_chat_offered_to_helper(functions: Functions) -> tuple[dict[str, Any
     return chat, helper
 
 
-def _offer_envelope(svc: Services, session_id: str) -> dict[str, Any]:
-    stored = svc.store.session(session_id).get().to_dict() or {}
-    data = {
-        "sessionId": session_id,
-        "round": stored["offerRound"],
-        "region": stored["region"],
-        "candidates": stored["offeredTo"],
-    }
-    return {
-        "message": {
-            "data": base64.b64encode(json.dumps(data).encode()).decode(),
-            "messageId": new_id(),
-        },
-        "subscription": f"projects/{PROJECT}/subscriptions/{topics.offer_subscription(HELPER)}",
-    }
-
-
 TICK = {"message": {"data": "", "messageId": "1"}, "subscription": "tick.housekeeping"}
 
 
@@ -160,7 +140,7 @@ def test_a_forged_offer_is_refused_and_the_chat_stays_waiting(
     functions: Functions, verifying: Services, key: rsa.RSAPrivateKey, attack: str
 ) -> None:
     chat, _ = _waiting_chat_offered_to_helper(functions)
-    envelope = _offer_envelope(verifying, chat["sessionId"])
+    envelope = offer_envelope(verifying, chat["sessionId"], HELPER)
     response = _push(functions, "offer", envelope, _attack(key, "offer", attack))
     assert response.status_code == EXPECTED.get(attack, 401), response.get_data(as_text=True)
     error = response.get_json()["error"]
@@ -182,7 +162,7 @@ def test_the_genuine_offer_push_is_handled(
     functions: Functions, verifying: Services, key: rsa.RSAPrivateKey
 ) -> None:
     chat, helper = _waiting_chat_offered_to_helper(functions)
-    envelope = _offer_envelope(verifying, chat["sessionId"])
+    envelope = offer_envelope(verifying, chat["sessionId"], HELPER)
     assert _push(functions, "offer", envelope, _token(key, "offer")).status_code == 204
     stored = verifying.store.session(chat["sessionId"]).get().to_dict() or {}
     assert (stored["state"], stored["advisorUid"]) == ("active", helper.uid)
