@@ -213,6 +213,10 @@ def run_chats(functions: Functions, svc: Services, markers: Markers) -> None:
     # 1. Nobody online anywhere: the visitor writes while waiting, then leaves.
     waiting = calls.intake(markers.nickname(), markers.postcode)
     calls.heartbeat(waiting)
+    # A wrong code, then the right one: the resume budget keeps codes only as
+    # keyed hashes in memory, and the new token replaces the old one.
+    calls.post("resume", {"resumeCode": "ZZZZ-ZZZZ-ZZZZ"}, expect=404)
+    waiting = {**waiting, **calls.post("resume", {"resumeCode": waiting["resumeCode"]})}
     calls.say(waiting, markers.text("bezoeker"))
     calls.post("leave", {"sessionId": waiting["sessionId"]}, token=waiting["token"])
     calls.replay(waiting)
