@@ -66,7 +66,7 @@ bench: deps web-build browser-deps
 	$(ALWAYS_OPEN) $(UNLIMITED) $(STACK) exec -- $(VPY) tests/bench/run.py
 
 clean:
-	rm -rf $(VENV) emulators/node_modules tests/js/node_modules web/node_modules web/dist \
+	rm -rf $(VENV) emulators/node_modules tests/js/node_modules web/node_modules web/dist web/release \
 		.mypy_cache .ruff_cache .pytest_cache
 
 # Offline checks of the Terraform in infra/ (format, configuration, checkov).

@@ -161,6 +161,17 @@ resource "google_cloudfunctions2_function" "fn" {
       version    = var.session_key_secret_version
     }
 
+    # Only during a rotation: a second key that verifies, never signs (vtchat.tokens).
+    dynamic "secret_environment_variables" {
+      for_each = var.session_key_previous_secret_version == null ? [] : [var.session_key_previous_secret_version]
+      content {
+        key        = "VTCHAT_SESSION_KEY_PREVIOUS"
+        project_id = var.project_id
+        secret     = google_secret_manager_secret.session_key.secret_id
+        version    = secret_environment_variables.value
+      }
+    }
+
     secret_environment_variables {
       key        = "VTCHAT_RESUME_KEY"
       project_id = var.project_id
@@ -169,10 +180,18 @@ resource "google_cloudfunctions2_function" "fn" {
     }
   }
 
+  lifecycle {
+    precondition {
+      condition     = var.session_key_previous_secret_version != var.session_key_secret_version
+      error_message = "session_key_previous_secret_version must be another version than session_key_secret_version."
+    }
+  }
+
   depends_on = [
     google_project_service.enabled,
     google_secret_manager_secret_iam_member.session_key_accessor,
     google_secret_manager_secret_iam_member.resume_key_accessor,
     google_project_iam_member.build,
+    google_project_iam_member.build_sources,
   ]
 }

@@ -14,41 +14,76 @@ locals {
     console = "${var.project_id}-console"
   }
 
+  # Where `firebase deploy` uploads from, per site: what web/render_production.py
+  # writes from the build (web/dist) and this configuration's outputs. The
+  # widget site gets the widget's scripts only (no console, no demo page); the
+  # console site the console with its production configuration.
+  hosting_public_dirs = {
+    widget  = "web/release/widget"
+    console = "web/release/console"
+  }
+
+  # The sites' public origins: the custom domain when one is set (domains.tf),
+  # else Hosting's <site>.web.app.
+  site_origins = {
+    for key, site in google_firebase_hosting_site.site : key => (
+      contains(keys(local.custom_domains), key) ? "https://${local.custom_domains[key]}" : site.default_url
+    )
+  }
+
+  # The event stream's origin (stream_url without its path): what a page that
+  # runs the widget must allow in connect-src.
+  stream_origin = regex("^https://[^/]+", local.stream_url)
+
+  # reCAPTCHA Enterprise (App Check in the console), as Google's reCAPTCHA FAQ
+  # lists them for a CSP: its scripts and its frames.
   recaptcha_script_sources = "https://www.google.com/recaptcha/ https://www.gstatic.com/recaptcha/"
   recaptcha_frame_sources  = "https://www.google.com/recaptcha/ https://recaptcha.google.com/recaptcha/"
 
-  content_security_policy = {
-    # Documents of the widget site (the demo page). The loader script itself
-    # runs inside the regional websites under their own CSP (docs/deploy.md);
-    # pages of this site may be framed only by those websites.
-    widget = join("; ", [
+  # One list of directives per site; the console's page carries the same policy
+  # in a <meta> tag (web/render_production.py copies it from firebase.json,
+  # without frame-ancestors, which a <meta> policy cannot set).
+  # tests/unit/test_deploy_rehearsal.py checks that each allows exactly what
+  # the built pages use.
+  content_security_policy_directives = {
+    # The widget site serves scripts only: the widget runs inside the regional
+    # websites, under their policy (output `widget_embedding`). A document of
+    # this site (Hosting's 404 page) may load nothing and be framed nowhere.
+    widget = [
+      "default-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ]
+    # The console: Firebase Auth (identitytoolkit, securetoken), Firestore,
+    # App Check's token exchange and reCAPTCHA Enterprise; the API is /api on
+    # its own origin. No popup or redirect sign-in, so no auth iframe.
+    console = [
       "default-src 'self'",
       "script-src 'self' ${local.recaptcha_script_sources}",
       "frame-src ${local.recaptcha_frame_sources}",
-      "connect-src 'self' ${local.stream_url} https://content-firebaseappcheck.googleapis.com",
+      "connect-src 'self' https://identitytoolkit.googleapis.com https://securetoken.googleapis.com https://firestore.googleapis.com https://content-firebaseappcheck.googleapis.com",
       "img-src 'self' data:",
       "style-src 'self'",
       "font-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'none'",
-      "frame-ancestors ${join(" ", var.widget_embedding_origins)}",
-    ])
-    # The console uses the Firebase JS SDK: Auth, Firestore listeners, App Check.
-    console = join("; ", [
-      "default-src 'self'",
-      "script-src 'self' ${local.recaptcha_script_sources}",
-      "frame-src ${local.recaptcha_frame_sources} https://${var.project_id}.firebaseapp.com",
-      "connect-src 'self' https://firestore.googleapis.com https://identitytoolkit.googleapis.com https://securetoken.googleapis.com https://content-firebaseappcheck.googleapis.com",
-      "img-src 'self' data:",
-      "style-src 'self'",
-      "font-src 'self'",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
       "frame-ancestors 'none'",
-    ])
+    ]
   }
+  content_security_policy = {
+    widget  = join("; ", local.content_security_policy_directives.widget)
+    console = join("; ", local.content_security_policy_directives.console)
+  }
+
+  # What a regional website that embeds the widget adds to its own policy, if
+  # it sends one: the loader and its chunks, the API on the widget site, and
+  # the event stream's own origin (the intake hands the widget its URL).
+  widget_embedding_csp = [
+    "script-src ${local.site_origins.widget}",
+    "connect-src ${local.site_origins.widget} ${local.stream_origin}",
+  ]
 
   security_headers = {
     "Strict-Transport-Security"  = "max-age=63072000; includeSubDomains; preload"
@@ -96,7 +131,7 @@ locals {
     hosting = [
       for key, site in local.hosting_sites : {
         site     = site
-        public   = var.hosting_public_dirs[key]
+        public   = local.hosting_public_dirs[key]
         ignore   = ["**/.*", "**/node_modules/**"]
         rewrites = local.api_rewrites
         headers = concat(
@@ -120,4 +155,14 @@ resource "google_firebase_hosting_site" "site" {
   project = var.project_id
   site_id = each.value
   app_id  = google_firebase_web_app.app[each.key].app_id
+}
+
+# The console's Firebase configuration (API key, auth domain) for its
+# production page: output `console_web_config`, rendered into the page by
+# web/render_production.py. The API key identifies the project, it grants
+# nothing (Firebase's own docs); App Check and the rules guard the data.
+data "google_firebase_web_app_config" "console" {
+  provider   = google-beta
+  project    = var.project_id
+  web_app_id = google_firebase_web_app.app["console"].app_id
 }

@@ -1,8 +1,9 @@
 # Service accounts and roles. Each function runs as its own service account
 # holding only what it needs:
-# - roles/datastore.user: every function reads and writes Firestore (project
+# - roles/datastore.user: the functions that read or write Firestore (project
 #   level is the narrowest scope Firestore IAM offers, with a condition on
-#   this database);
+#   this database); texts, regions and openapi never do and get none
+#   (tests/unit/test_infra_contract.py follows main.py's calls to keep this true);
 # - roles/pubsub.publisher on fallback-offers: only intake and tick publish
 #   offers (functions.tf publishes_offers);
 # - roles/secretmanager.secretAccessor on the session key (secrets.tf);
@@ -20,6 +21,20 @@ locals {
     "messages", "heartbeat", "availability", "accept", "end", "transfer", "urgent", "register",
     "texts", "report",
   ])
+
+  # Entry points that never touch Firestore: they answer from the code and the
+  # files deployed with it (texts, the directory, the OpenAPI document).
+  firestore_free_functions = toset(["texts", "regions", "openapi"])
+  firestore_functions      = toset([for name in keys(local.functions) : name if !contains(local.firestore_free_functions, name)])
+
+  # The buckets a function build reads: the source Terraform uploads, and the
+  # gcf-v2-sources bucket Cloud Functions copies it into (created by Cloud
+  # Functions on the first deployment, so granted by name, not on the bucket).
+  # Not Terraform's state, not the backups, nothing else.
+  build_source_buckets = {
+    upload = google_storage_bucket.functions_source.name
+    copy   = "gcf-v2-sources-${data.google_project.this.number}-${var.region}"
+  }
 }
 
 resource "google_service_account" "function" {
@@ -32,7 +47,7 @@ resource "google_service_account" "function" {
 }
 
 resource "google_project_iam_member" "function_firestore" {
-  for_each = local.functions
+  for_each = local.firestore_functions
 
   project = var.project_id
   role    = "roles/datastore.user"
@@ -111,12 +126,31 @@ resource "google_project_iam_member" "build" {
   for_each = toset([
     "roles/logging.logWriter",
     "roles/artifactregistry.writer",
-    "roles/storage.objectViewer",
   ])
 
   project = var.project_id
   role    = each.value
   member  = "serviceAccount:${google_service_account.build.email}"
+}
+
+# Cloud Storage for the builds, limited by condition to the two source
+# buckets (bucket and objects): read the upload; read and write the copy, as
+# Google documents the build account's Storage Object Admin for
+# (https://cloud.google.com/run/docs/configuring/services/build-service-account).
+resource "google_project_iam_member" "build_sources" {
+  for_each = {
+    upload = "roles/storage.objectViewer"
+    copy   = "roles/storage.objectAdmin"
+  }
+
+  project = var.project_id
+  role    = each.value
+  member  = "serviceAccount:${google_service_account.build.email}"
+
+  condition {
+    title      = "vtchat-build-${each.key}"
+    expression = "resource.name == \"projects/_/buckets/${local.build_source_buckets[each.key]}\" || resource.name.startsWith(\"projects/_/buckets/${local.build_source_buckets[each.key]}/objects/\")"
+  }
 }
 
 # Named administrators: Firestore access (seeding, `vtchat.admin grant`),

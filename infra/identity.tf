@@ -72,8 +72,9 @@ resource "google_identity_platform_config" "auth" {
   depends_on = [google_firebase_project.this]
 }
 
-# reCAPTCHA Enterprise: a score-based key (no challenge for the visitor) for
-# the regional sites that embed the widget and the console.
+# reCAPTCHA Enterprise: a score-based key for the console only. The widget
+# loads no reCAPTCHA (it would leave Google's script and cookies on a
+# visitor's device); its intake carries a proof of work (vtchat.proof).
 resource "google_recaptcha_enterprise_key" "app_check" {
   project      = var.project_id
   display_name = "vtchat App Check (${var.environment})"
@@ -81,10 +82,7 @@ resource "google_recaptcha_enterprise_key" "app_check" {
   web_settings {
     integration_type  = "SCORE"
     allow_all_domains = false
-    allowed_domains = distinct(concat(
-      [for origin in var.widget_embedding_origins : trimprefix(origin, "https://")],
-      [var.console_domain, "${var.project_id}.web.app"],
-    ))
+    allowed_domains   = distinct([var.console_domain, "${var.project_id}.web.app"])
   }
 
   labels = {
@@ -114,8 +112,7 @@ resource "google_firebase_app_check_recaptcha_enterprise_config" "app" {
 }
 
 # App Check enforcement on what the console reaches directly: Firestore
-# listeners and Firebase Auth. The functions check App Check tokens on intake
-# themselves (VTCHAT_APP_CHECK).
+# listeners and Firebase Auth.
 resource "google_firebase_app_check_service_config" "enforced" {
   provider = google-beta
   for_each = toset(["firestore.googleapis.com", "identitytoolkit.googleapis.com"])

@@ -127,34 +127,35 @@ variable "app_check_enforced" {
 }
 
 variable "session_key_secret_version" {
-  description = "Version of the session-token signing key in Secret Manager the functions use. \"latest\" picks up a rotated key at the next instance start; pin a number to roll out a rotation deliberately."
+  description = "Version number of the session-token signing key in Secret Manager the functions sign with (VTCHAT_SESSION_KEY). Pinned, never \"latest\": with \"latest\", instances started before and after a new version would hold different keys and refuse each other's tokens. Rotation: docs/deploy.md, \"Rotating the session key\"."
   type        = string
-  default     = "latest"
+  default     = "1"
 
   validation {
-    condition     = var.session_key_secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.session_key_secret_version))
-    error_message = "session_key_secret_version must be \"latest\" or a version number."
+    condition     = can(regex("^[1-9][0-9]*$", var.session_key_secret_version))
+    error_message = "session_key_secret_version must be a version number (not \"latest\")."
+  }
+}
+
+variable "session_key_previous_secret_version" {
+  description = "During a rotation only: a second version of the session key that verifies tokens and intake puzzles but signs nothing (VTCHAT_SESSION_KEY_PREVIOUS): first the new version (before the switch), then the old one (after it, for at least session_max_minutes). Null outside a rotation; docs/deploy.md, \"Rotating the session key\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.session_key_previous_secret_version == null || can(regex("^[1-9][0-9]*$", var.session_key_previous_secret_version))
+    error_message = "session_key_previous_secret_version must be null or a version number (not \"latest\")."
   }
 }
 
 variable "resume_key_secret_version" {
-  description = "Version of the resume-code key in Secret Manager the functions use. A new value makes every running chat's code unknown, so pin a number and change it only when no chat needs its code (docs/deploy.md)."
+  description = "Version number of the resume-code key in Secret Manager the functions use. Pinned, never \"latest\": a new value makes every running chat's code unknown, so change it only when no chat needs its code (docs/deploy.md)."
   type        = string
-  default     = "latest"
+  default     = "1"
 
   validation {
-    condition     = var.resume_key_secret_version == "latest" || can(regex("^[1-9][0-9]*$", var.resume_key_secret_version))
-    error_message = "resume_key_secret_version must be \"latest\" or a version number."
-  }
-}
-
-variable "widget_embedding_origins" {
-  description = "HTTPS origins of the regional websites that embed the widget: allowed as frame ancestors of the widget and as domains of the reCAPTCHA key."
-  type        = list(string)
-
-  validation {
-    condition     = length(var.widget_embedding_origins) > 0 && alltrue([for o in var.widget_embedding_origins : can(regex("^https://[a-z0-9.-]+$", o))])
-    error_message = "widget_embedding_origins must be a non-empty list of https://host origins without path or trailing slash."
+    condition     = can(regex("^[1-9][0-9]*$", var.resume_key_secret_version))
+    error_message = "resume_key_secret_version must be a version number (not \"latest\")."
   }
 }
 
@@ -168,15 +169,17 @@ variable "console_domain" {
   }
 }
 
-variable "hosting_public_dirs" {
-  description = "Directories (relative to the repository root) whose built files `firebase deploy` uploads, per Hosting site."
+variable "custom_domains" {
+  description = "Custom domains of the Hosting sites (domains.tf), e.g. { widget = \"chat.veiligthuis.nl\", console = \"console.chat.veiligthuis.nl\" }. Unset: the site stays at <site>.web.app. The console's must equal console_domain."
   type = object({
-    widget  = string
-    console = string
+    widget  = optional(string)
+    console = optional(string)
   })
-  default = {
-    widget  = "web/dist"
-    console = "web/console/dist"
+  default = {}
+
+  validation {
+    condition     = alltrue([for d in values(var.custom_domains) : d == null ? true : can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$", d))])
+    error_message = "custom_domains values must be host names such as chat.example.nl (no scheme, no path)."
   }
 }
 
@@ -188,6 +191,23 @@ variable "admin_members" {
     condition     = alltrue([for m in var.admin_members : can(regex("^(user|group):", m))])
     error_message = "admin_members must be user: or group: principals."
   }
+}
+
+variable "backup_retention_days" {
+  description = "How long each daily export of chatRecords and handovers is kept (backup.tf): it cannot be deleted sooner, and is deleted a day later. Shown in docs/privacy.md."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.backup_retention_days >= 7 && var.backup_retention_days <= 400
+    error_message = "backup_retention_days must be between 7 and 400."
+  }
+}
+
+variable "backup_schedule" {
+  description = "When the daily export runs (cron, Europe/Amsterdam), at night."
+  type        = string
+  default     = "30 3 * * *"
 }
 
 variable "log_retention_days" {

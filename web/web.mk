@@ -8,7 +8,7 @@ WEB_SOURCES := $(shell find web/widget web/console web/public -type f 2>/dev/nul
 WEB_DIST := web/dist/widget/loader.js
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: web-deps web-build web-lint browser-deps test-browser
+.PHONY: web-deps web-build web-release web-lint browser-deps test-browser
 
 $(WEB_STAMP): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
@@ -22,6 +22,15 @@ $(WEB_DIST): $(WEB_STAMP) $(WEB_SOURCES)
 	@touch $@
 
 web-build: $(WEB_DIST)
+
+# What `firebase deploy` publishes (infra/hosting.tf): web/release/widget (the
+# widget's scripts only) and web/release/console (the console with its
+# production configuration), from web/dist and Terraform's outputs:
+#   terraform -chdir=infra output -json > outputs.json && make web-release TF_OUTPUTS=outputs.json
+# tests/unit/test_deploy_rehearsal.py rehearses it on a fixture of those outputs.
+web-release: $(WEB_DIST)
+	@test -n "$(TF_OUTPUTS)" || { echo "web-release: set TF_OUTPUTS to a file of \`terraform output -json\`"; exit 1; }
+	$(PYTHON) web/render_production.py --outputs $(TF_OUTPUTS) --dist web/dist --out web/release
 
 web-lint: $(WEB_STAMP)
 	cd web && npx --no-install eslint . && npx --no-install tsc --noEmit -p tsconfig.json

@@ -25,7 +25,7 @@ from google.cloud.pubsub_v1 import SubscriberClient
 
 from vtchat import expiry, housekeeping, topics
 from vtchat.regions import PostcodeTableError, read_postcode_table, split_by_leading_digit
-from vtchat.services import Services, services
+from vtchat.services import Services, operator_services
 
 
 @dataclass(frozen=True)
@@ -58,22 +58,33 @@ def grant(
     display_name: str | None = None,
     password: str | None = None,
 ) -> str:
-    """Set the role and org claims; create the account only when a password is given."""
+    """Set the role and org claims; create the account only when a password is given.
+
+    The e-mail address is marked verified: Firebase enrols no second factor
+    for an unverified one, and identity.tf makes a second factor mandatory.
+    Staff cannot sign themselves up (sign-up is disabled); the administrator
+    who grants the role vouches for the address.
+    """
     if role not in ("advisor", "supervisor", "national"):
         raise SystemExit(f"unknown role {role!r}: use advisor, supervisor or national")
     svc.directory.get(org)
     app = svc.firebase_app
     try:
         user = firebase_auth.get_user_by_email(email, app=app)
-        if display_name or password:
-            firebase_auth.update_user(
-                user.uid, display_name=display_name, password=password, app=app
-            )
+        changes: dict[str, object] = {"display_name": display_name, "password": password}
+        if not user.email_verified:
+            changes["email_verified"] = True
+        if any(value is not None for value in changes.values()):
+            firebase_auth.update_user(user.uid, app=app, **changes)
     except firebase_auth.UserNotFoundError:
         if password is None:
             raise SystemExit(f"no account {email}: create it first, or pass --password") from None
         user = firebase_auth.create_user(
-            email=email, password=password, display_name=display_name, app=app
+            email=email,
+            email_verified=True,
+            password=password,
+            display_name=display_name,
+            app=app,
         )
     firebase_auth.set_custom_user_claims(user.uid, {"role": role, "org": org}, app=app)
     return str(user.uid)
@@ -237,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "expire", help="delete documents past their expireAt (what TTL does in production)"
     )
     args = parser.parse_args(argv)
-    svc = services()
+    svc = operator_services()
     if args.command == "grant":
         uid = grant(
             svc,

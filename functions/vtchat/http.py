@@ -172,7 +172,9 @@ def require_app_check(svc: Services, request: Request) -> None:
 
 
 def visitor_claim(svc: Services, request: Request) -> tokens.SessionClaim:
-    return tokens.verify(key=svc.session_key, token=bearer_token(request))
+    return tokens.verify(
+        key=svc.session_key, previous=svc.previous_session_key, token=bearer_token(request)
+    )
 
 
 def staff_identity(svc: Services, request: Request) -> Staff:
@@ -192,7 +194,7 @@ def caller(svc: Services, request: Request) -> tokens.SessionClaim | Staff:
     """The visitor's session claim or the advisor's identity, by token kind."""
     token = bearer_token(request)
     if tokens.is_session_token(token):
-        return tokens.verify(key=svc.session_key, token=token)
+        return tokens.verify(key=svc.session_key, previous=svc.previous_session_key, token=token)
     return svc.verify_staff(token)
 
 

@@ -51,10 +51,15 @@ _SLACK = 1
 _URGENT_EXTRA = 2
 
 
-def _key(svc: Services) -> bytes:
-    # Derived, not stored: rotating the session key only makes puzzles that
-    # are being solved right now ask again.
-    return hmac.new(svc.session_key, b"intake-proof", hashlib.sha256).digest()
+def _key(session_key: bytes) -> bytes:
+    # Derived from the session key, not stored: a rotation needs no key of its own.
+    return hmac.new(session_key, b"intake-proof", hashlib.sha256).digest()
+
+
+def _keys(svc: Services) -> list[bytes]:
+    """The current key (signs new puzzles), then the previous one during a rotation."""
+    previous = svc.previous_session_key
+    return [_key(svc.session_key)] + ([_key(previous)] if previous else [])
 
 
 def level(svc: Services, *, now: datetime, org: str | None = None, urgent: bool = False) -> int:
@@ -76,7 +81,7 @@ def issue(svc: Services, *, now: datetime, at_level: int | None = None) -> Chall
         altcha.ChallengeOptions(
             algorithm=_ALGORITHM,
             max_number=svc.settings.proof_base_number << chosen,
-            hmac_key=_key(svc),
+            hmac_key=_key(svc.session_key),
             expires=now + _VALID_FOR,
             params={"level": str(chosen)},
         )
@@ -100,8 +105,9 @@ def _solved(svc: Services, payload: str) -> tuple[str, int, int] | None:
     """(challenge hash, level, expiry) of a genuine, unexpired solution, or None."""
     try:
         data = json.loads(base64.b64decode(payload, validate=True))
-        ok, _ = altcha.verify_solution(data, _key(svc), check_expires=True)
-        if not ok:
+        # A puzzle lives 10 minutes, so one signed before a rotation may
+        # arrive after it: the previous key is tried too while configured.
+        if not any(altcha.verify_solution(data, key, check_expires=True)[0] for key in _keys(svc)):
             return None
         # Inside the salt, so covered by the hash the signature signs.
         params = parse_qs(str(data["salt"]).split("?", 1)[1])

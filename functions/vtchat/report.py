@@ -36,7 +36,7 @@ from vtchat.evaluation import (
     next_month,
 )
 from vtchat.models import ChatRecordDoc, ReportQuery, ReportResponse, ReportTable, Staff
-from vtchat.services import Services, services
+from vtchat.services import Services, operator_services
 from vtchat.store import from_snapshot, where
 
 
@@ -160,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--to is in a month that is not over yet")
     if args.minimum < 1:
         parser.error("--minimum must be at least 1")
-    svc = services()
+    svc = operator_services()
     for start in months_between(args.start, args.end):
         print(
             f"records {start} .. {next_month(start)} {args.org or '(national)'}…", file=sys.stderr

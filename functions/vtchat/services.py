@@ -27,7 +27,7 @@ from vtchat.models import Staff
 from vtchat.pushauth import CertsCache
 from vtchat.regions import Directory, PostcodeIndex, load_directory
 from vtchat.schedule import Schedule, load_schedule, parse_schedule
-from vtchat.settings import INTAKE_CEILING, Settings, settings
+from vtchat.settings import INTAKE_CEILING, Settings, load_settings, settings
 from vtchat.store import Store
 
 if TYPE_CHECKING:
@@ -153,7 +153,14 @@ class Services:
 
     @property
     def session_key(self) -> bytes:
+        """The current key: signs new tokens and puzzles."""
         return self.settings.session_key.get_secret_value().encode("utf-8")
+
+    @property
+    def previous_session_key(self) -> bytes | None:
+        """During a rotation only: the second key, which verifies but never signs."""
+        previous = self.settings.session_key_previous
+        return previous.get_secret_value().encode("utf-8") if previous else None
 
     @property
     def resume_key(self) -> bytes:
@@ -221,3 +228,8 @@ def require_second_factor(claims: dict[str, Any]) -> None:
 @functools.cache
 def services() -> Services:
     return Services(settings())
+
+
+def operator_services() -> Services:
+    """Services for a command an operator runs by hand (vtchat.admin, vtchat.report)."""
+    return Services(load_settings(operator=True))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +36,15 @@ class Settings(BaseModel):
 
     project_id: str = Field(min_length=1, max_length=64)
     emulated: bool
+    # An operator's command (vtchat.admin, vtchat.report) on a workstation:
+    # it serves nobody, signs no token and verifies no push, so the
+    # requirements of a serving function do not apply (docs/deploy.md §7).
+    operator: bool = False
     session_key: SecretStr = Field(min_length=32)
+    # Set only while a rotation is under way: a second key that verifies tokens
+    # and puzzles but signs nothing (the next key before the switch, the
+    # previous one after it: docs/deploy.md, "Rotating the session key").
+    session_key_previous: SecretStr | None = Field(default=None, min_length=32)
     # A key of its own, so that rotating the session key (which retires every
     # running token) leaves the written-down resume codes working.
     # (Only the emulators may go without: they use a fixed, public one.)
@@ -135,8 +144,16 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _resume_key_in_production(self) -> Settings:
-        if not self.emulated and self.resume_key is None:
+        if not (self.emulated or self.operator) and self.resume_key is None:
             raise ValueError("VTCHAT_RESUME_KEY is required outside the emulators")
+        return self
+
+    @model_validator(mode="after")
+    def _previous_key_differs(self) -> Settings:
+        previous = self.session_key_previous
+        current = self.session_key.get_secret_value()
+        if previous is not None and previous.get_secret_value() == current:
+            raise ValueError("VTCHAT_SESSION_KEY_PREVIOUS must differ from VTCHAT_SESSION_KEY")
         return self
 
     @property
@@ -146,6 +163,8 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _stream_url_in_production(self) -> Settings:
+        if self.operator:
+            return self
         if not self.emulated and not (self.stream_url or "").startswith("https://"):
             raise ValueError("VTCHAT_STREAM_URL must be the stream function's https URL")
         return self
@@ -154,7 +173,7 @@ class Settings(BaseModel):
     def _locks_on_in_production(self) -> Settings:
         # Both switches exist for the emulators only: the Pub/Sub emulator signs
         # no pushes and the Auth emulator knows no TOTP (docs/deploy.md).
-        if self.emulated:
+        if self.emulated or self.operator:
             return self
         if not (self.push_auth and self.staff_second_factor):
             raise ValueError("VTCHAT_PUSH_AUTH and VTCHAT_STAFF_SECOND_FACTOR must be on")
@@ -185,12 +204,17 @@ def _switch(env: str, *, default: bool) -> bool:
     return _SWITCHES[raw]
 
 
-def load_settings() -> Settings:
+def load_settings(*, operator: bool = False) -> Settings:
+    """The settings from the environment; `operator` for a command run by hand."""
     project = (
         os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT") or "demo-vtchat"
     )
     emulated = bool(os.environ.get("FIRESTORE_EMULATOR_HOST"))
     key = os.environ.get("VTCHAT_SESSION_KEY") or (_EMULATOR_SESSION_KEY if emulated else "")
+    if operator and not key:
+        # Signs nothing that leaves the process: an operator holds no real key.
+        key = secrets.token_urlsafe(48)
+    previous_key = os.environ.get("VTCHAT_SESSION_KEY_PREVIOUS") or None
     resume_key = os.environ.get("VTCHAT_RESUME_KEY") or None
     overrides: dict[str, object] = {}
     for field, env in (
@@ -226,7 +250,7 @@ def load_settings() -> Settings:
         overrides["push_service_account"] = push_account
     if push_audiences := os.environ.get("VTCHAT_PUSH_AUDIENCES"):
         overrides["push_audiences"] = json.loads(push_audiences)
-    if overrides["push_auth"] and not emulated:
+    if overrides["push_auth"] and not (emulated or operator):
         # Checked here, not per push: a deployment without them fails at start-up.
         audiences = overrides.get("push_audiences")
         if (
@@ -245,7 +269,9 @@ def load_settings() -> Settings:
         {
             "project_id": project,
             "emulated": emulated,
+            "operator": operator,
             "session_key": key,
+            "session_key_previous": previous_key,
             "resume_key": resume_key,
             **overrides,
         }

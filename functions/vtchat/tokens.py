@@ -2,15 +2,26 @@
 
 A token is a capability for exactly one session, signed with a server secret
 and expiring with the session's maximum lifetime. It is not a JWT on purpose:
-there is one issuer, one audience and one claim, so a tiny HMAC format leaves
-nothing to misconfigure (no algorithm negotiation, no key ids).
+there is one issuer, one audience and a handful of claims, so a tiny HMAC
+format leaves nothing to misconfigure (no algorithm negotiation).
 
-    vt1.<base64url(json {"s": session id, "e": expiry, "g": generation})>.<base64url(hmac-sha256)>
+    vt1.<base64url(json {"s": session, "e": expiry, "g": generation, "k": key id})>.<b64url(mac)>
+
+(mac: HMAC-SHA256 over "vt1." and the encoded claims.)
 
 The generation is the session's `tokenGeneration` when the token was issued:
 resuming the chat with its code raises it, and every check that reads the
 session refuses a token of an earlier generation (vtchat.access). Tokens from
 before generations existed carry no "g" and count as generation 0.
+
+The key id names the key that signed the token (`key_id`: derived from the
+key, so it cannot disagree with it). During a rotation the functions hold two
+keys, the current one (signs and verifies) and a second one that only
+verifies (`previous`: the next key before the switch, the old one after it,
+so instances of either phase accept each other's tokens): a token is checked
+against the key its id names, and one naming neither is refused.
+Tokens from before key ids existed carry no "k" and verify with the current
+key only.
 """
 
 from __future__ import annotations
@@ -49,8 +60,13 @@ def _sign(key: bytes, body: str) -> str:
     return _b64(hmac.new(key, (PREFIX + body).encode("ascii"), hashlib.sha256).digest())
 
 
+def key_id(key: bytes) -> str:
+    """The public name of a signing key: 8 hex digits of a hash of it (not the key)."""
+    return hashlib.sha256(b"vtchat-session-key-id:" + key).hexdigest()[:8]
+
+
 def issue(*, key: bytes, session_id: str, expires_at: datetime, generation: int = 0) -> str:
-    claims = {"s": session_id, "e": int(expires_at.timestamp()), "g": generation}
+    claims = {"s": session_id, "e": int(expires_at.timestamp()), "g": generation, "k": key_id(key)}
     payload = json.dumps(claims, separators=(",", ":"))
     body = _b64(payload.encode("utf-8"))
     return f"{PREFIX}{body}.{_sign(key, body)}"
@@ -60,15 +76,41 @@ def is_session_token(token: str) -> bool:
     return token.startswith(PREFIX)
 
 
-def verify(*, key: bytes, token: str, now: datetime | None = None) -> SessionClaim:
-    """Return the claim of a genuine, unexpired token; anything else is 401."""
+def _signing_key(payload: object, *, key: bytes, previous: bytes | None) -> bytes:
+    """The configured key the (not yet verified) payload names; refused if none."""
+    if not isinstance(payload, dict):
+        raise Unauthenticated(code="token_invalid")
+    if "k" not in payload:
+        return key  # issued before key ids existed
+    for candidate in (key, previous):
+        if candidate is not None and payload["k"] == key_id(candidate):
+            return candidate
+    raise Unauthenticated(code="token_invalid")
+
+
+def verify(
+    *, key: bytes, token: str, now: datetime | None = None, previous: bytes | None = None
+) -> SessionClaim:
+    """Return the claim of a genuine, unexpired token; anything else is 401.
+
+    `key` is the current signing key; `previous` the second key, configured
+    only while a rotation is under way (docs/deploy.md).
+    """
     if len(token) > _MAX_TOKEN_LENGTH or not token.startswith(PREFIX):
         raise Unauthenticated(code="token_invalid")
     body, _, signature = token[len(PREFIX) :].partition(".")
-    if not body or not signature or not hmac.compare_digest(signature, _sign(key, body)):
+    if not body or not signature:
         raise Unauthenticated(code="token_invalid")
     try:
+        # Read before the signature is checked, only to pick the key that
+        # checks it: the payload is trusted only once that check passed.
         payload = json.loads(_unb64(body))
+    except (ValueError, binascii.Error, RecursionError) as e:
+        raise Unauthenticated(code="token_invalid") from e
+    signing_key = _signing_key(payload, key=key, previous=previous)
+    if not hmac.compare_digest(signature, _sign(signing_key, body)):
+        raise Unauthenticated(code="token_invalid")
+    try:
         session_id = payload["s"]
         expires_at = datetime.fromtimestamp(int(payload["e"]), tz=UTC)
         generation = payload.get("g", 0)

@@ -9,11 +9,6 @@ app_check_enforced          = true
 # No always-on instances (see variables.tf, min_instances).
 min_instances = {}
 
-# One origin per regional website that embeds the widget.
-widget_embedding_origins = [
-  "https://veiligthuis.nl",
-  "https://www.veiligthuis.nl",
-]
 console_domain     = "console.chat.veiligthuis.nl"
 admin_members      = ["group:vtchat-admins@veiligthuis.nl"]
 log_retention_days = 30

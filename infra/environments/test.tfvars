@@ -16,7 +16,6 @@ max_instances = {
   stream = 5
 }
 
-widget_embedding_origins = ["https://test.veiligthuis.example"]
-console_domain           = "vtchat-test-console.web.app"
-admin_members            = ["group:vtchat-test-admins@veiligthuis.example"]
-log_retention_days       = 7
+console_domain     = "vtchat-test-console.web.app"
+admin_members      = ["group:vtchat-test-admins@veiligthuis.example"]
+log_retention_days = 7

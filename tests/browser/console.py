@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import uuid
 from typing import Any
 
@@ -11,7 +13,7 @@ from emulators.visitor import post_intake
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DIST, Site
-from tests.support import StaffLogin
+from tests.support import PROJECT, StaffLogin
 
 TIMEOUT = 15_000
 
@@ -45,6 +47,97 @@ def sign_in(page: Page, url: str, login: StaffLogin) -> None:
         timeout=TIMEOUT
     )
     expect(page.locator(".who")).to_contain_text(login.display_name)
+
+
+def enter_password(page: Page, url: str, login: StaffLogin) -> None:
+    """The password step only: what follows (code, console, refusal) is the test's."""
+    page.goto(url)
+    page.get_by_label("E-mailadres").fill(login.email)
+    page.get_by_label("Wachtwoord").fill(login.password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+# -- the second factor on the Auth emulator (SMS: it has no TOTP, firebase-tools #6224) --
+
+
+def _auth(path: str) -> str:
+    return f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}{path}"
+
+
+def new_phone() -> str:
+    """A unique Dutch mobile number (the emulator sends no text message)."""
+    return f"+316{uuid.uuid4().int % 100_000_000:08d}"
+
+
+def verify_email(login: StaffLogin) -> None:
+    """What `vtchat.admin grant` does: Firebase enrols no factor for an unverified e-mail."""
+    requests.post(
+        _auth(f"/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update"),
+        json={"localId": login.uid, "emailVerified": True},
+        headers={"Authorization": "Bearer owner"},
+        timeout=10,
+    ).raise_for_status()
+
+
+def sms_codes(phone: str) -> list[str]:
+    """The codes the Auth emulator 'sent' to this number, oldest first."""
+    answer = requests.get(_auth(f"/emulator/v1/projects/{PROJECT}/verificationCodes"), timeout=10)
+    answer.raise_for_status()
+    codes = answer.json().get("verificationCodes", [])
+    return [c["code"] for c in codes if c.get("phoneNumber") == phone]
+
+
+def next_sms_code(phone: str, seen: int, timeout: float = 10.0) -> str:
+    """The code sent to `phone` after the first `seen` ones."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        codes = sms_codes(phone)
+        if len(codes) > seen:
+            return codes[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no new SMS code for {phone}")
+
+
+def enrol_sms(login: StaffLogin, phone: str) -> None:
+    """Enrol an SMS second factor over the emulator's REST API (verifying the e-mail first)."""
+    verify_email(login)
+    signin = requests.post(
+        _auth("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake"),
+        json={"email": login.email, "password": login.password, "returnSecureToken": True},
+        timeout=10,
+    )
+    signin.raise_for_status()
+    id_token = signin.json()["idToken"]
+    seen = len(sms_codes(phone))
+    start = requests.post(
+        _auth("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:start?key=fake"),
+        json={"idToken": id_token, "phoneEnrollmentInfo": {"phoneNumber": phone}},
+        timeout=10,
+    )
+    start.raise_for_status()
+    session_info = start.json()["phoneSessionInfo"]["sessionInfo"]
+    code = next_sms_code(phone, seen)
+    requests.post(
+        _auth("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:finalize?key=fake"),
+        json={
+            "idToken": id_token,
+            "phoneVerificationInfo": {"code": code, "sessionInfo": session_info},
+        },
+        timeout=10,
+    ).raise_for_status()
+
+
+def enter_sms_code(page: Page, phone: str, seen: int) -> None:
+    """Type the code the console had the emulator send to `phone`."""
+    page.get_by_label("Code", exact=True).fill(next_sms_code(phone, seen))
+    page.get_by_role("button", name="Bevestigen").click()
+
+
+def expect_console(page: Page, login: StaffLogin) -> None:
+    expect(page.get_by_role("heading", name="Adviesconsole Veilig Thuis")).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(page.locator(".who")).to_contain_text(login.display_name, timeout=TIMEOUT)
 
 
 def set_status(page: Page, status: str) -> None:

@@ -25,6 +25,7 @@ from functions_framework import _function_registry
 from pydantic import BaseModel
 
 from vtchat import models, store, topics
+from vtchat import services as services_module
 from vtchat import settings as settings_module
 from vtchat.regions import load_directory
 
@@ -191,13 +192,47 @@ def test_environment_covers_every_setting_the_code_reads() -> None:
     tunable = {f"VTCHAT_{name.upper()}" for name in re.findall(r"(\w+) = optional", limits_type)}
     fn = _resources("functions.tf")[("google_cloudfunctions2_function", "fn")]
     (service,) = fn["service_config"]
-    secrets = {secret["key"] for secret in service["secret_environment_variables"]}
+    secrets = set(_secret_variables(service))
     environment = _locals("functions.tf")["function_environment"]
     fixed = set(re.findall(r"(VTCHAT_[A-Z_]+)\s*=", environment))
-    assert secrets == {"VTCHAT_SESSION_KEY", "VTCHAT_RESUME_KEY"}
+    assert secrets == {"VTCHAT_SESSION_KEY", "VTCHAT_SESSION_KEY_PREVIOUS", "VTCHAT_RESUME_KEY"}
     assert tunable | secrets | fixed == read, "settings.py and infra/ disagree on VTCHAT_*"
     assert "VTCHAT_APP_CHECK" in fixed
     assert "GOOGLE_CLOUD_PROJECT = var.project_id" in environment
+
+
+def _secret_variables(service: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The secret environment variables of a service_config, plain and dynamic blocks."""
+    found = {secret["key"]: secret for secret in service["secret_environment_variables"]}
+    for block in service.get("dynamic", []):
+        for name, dynamic in block.items():
+            if name == "secret_environment_variables":
+                (content,) = dynamic["content"]
+                found[content["key"]] = {**content, "for_each": dynamic["for_each"]}
+    return found
+
+
+def test_session_keys_are_pinned_versions_with_a_previous_one_during_a_rotation() -> None:
+    """ "latest" gives instances started before and after a new version different keys."""
+    fn = _resources("functions.tf")[("google_cloudfunctions2_function", "fn")]
+    (service,) = fn["service_config"]
+    secrets = _secret_variables(service)
+    current, previous = secrets["VTCHAT_SESSION_KEY"], secrets["VTCHAT_SESSION_KEY_PREVIOUS"]
+    assert current["version"] == "${var.session_key_secret_version}"
+    assert previous["secret"] == current["secret"]
+    assert previous["version"] == "${secret_environment_variables.value}"
+    assert "var.session_key_previous_secret_version == null ? []" in previous["for_each"]
+    assert secrets["VTCHAT_RESUME_KEY"]["version"] == "${var.resume_key_secret_version}"
+    for name in (
+        "session_key_secret_version",
+        "session_key_previous_secret_version",
+        "resume_key_secret_version",
+    ):
+        variable = _variable(name)
+        assert variable.get("default") != "latest", name
+        (validation,) = variable["validation"]
+        assert "latest" not in validation["condition"], name
+        assert "^[1-9][0-9]*$" in validation["condition"], name
 
 
 def test_no_secret_value_is_declared_in_terraform() -> None:
@@ -569,3 +604,179 @@ def test_every_variable_is_typed_and_described() -> None:
         for block in _tf(path.name).get("output", []):
             for name, body in block.items():
                 assert body.get("description"), name
+
+
+# -- least privilege --------------------------------------------------------------
+
+# What a function reaches Firestore through: Services members and Store.
+_FIRESTORE_MEMBERS = {"store", "status_board", "postcodes", "fanout"}
+
+
+@dataclass
+class _CallReader:
+    """Follows the calls of an entry point through vtchat, by name, conservatively.
+
+    From a function it follows: functions of vtchat modules it names (imported
+    or its own module's), and members of Services it reaches as attributes
+    (`svc.verify_staff`). It records every Firestore member it meets.
+    """
+
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    found: set[str] = field(default_factory=set)
+
+    @staticmethod
+    @cache
+    def tree(module: str) -> ast.Module | None:
+        path = FUNCTIONS / "main.py" if module == "main" else PACKAGE / f"{module}.py"
+        return ast.parse(path.read_text()) if path.exists() else None
+
+    @staticmethod
+    @cache
+    def services_members() -> dict[str, ast.FunctionDef]:
+        tree = ast.parse(Path(str(services_module.__file__)).read_text())
+        (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Services"]
+        return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+
+    def follow(self, module: str, name: str) -> None:
+        tree = self.tree(module)
+        if (module, name) in self.seen or tree is None:
+            return
+        self.seen.add((module, name))
+        defs = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        if name in defs:
+            self.read(defs[name], module)
+
+    def read(self, node: ast.AST, module: str) -> None:
+        tree = self.tree(module)
+        assert tree is not None
+        aliases: dict[str, str] = {}
+        names: dict[str, tuple[str, str]] = {}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("vtchat"):
+                for alias in n.names:
+                    if n.module == "vtchat":
+                        aliases[alias.asname or alias.name] = alias.name
+                    else:
+                        names[alias.asname or alias.name] = (n.module.split(".")[-1], alias.name)
+        members = self.services_members()
+        for n in ast.walk(node):
+            if isinstance(n, ast.Attribute):
+                if n.attr in _FIRESTORE_MEMBERS:
+                    self.found.add(n.attr)
+                if isinstance(n.value, ast.Name) and n.value.id in aliases:
+                    self.follow(aliases[n.value.id], n.attr)
+                elif n.attr in members and ("services", n.attr) not in self.seen:
+                    self.seen.add(("services", n.attr))
+                    self.read(members[n.attr], "services")
+            elif isinstance(n, ast.Name):
+                if n.id in names:
+                    self.follow(*names[n.id])
+                else:
+                    self.follow(module, n.id)
+
+
+def _firestore_users() -> set[str]:
+    users = set()
+    for name in _entry_points():
+        reader = _CallReader()
+        reader.follow("main", name)
+        if reader.found:
+            users.add(name)
+    return users
+
+
+def test_the_call_reader_sees_firestore_behind_the_entry_points() -> None:
+    """Guards the reader itself: known users through modules, Services and the status board."""
+    users = _firestore_users()
+    assert {"intake", "messages", "tick", "report", "status", "stream", "challenge"} <= users
+    assert "openapi" not in users
+
+
+def test_only_functions_that_use_firestore_hold_a_firestore_role() -> None:
+    grant = _resources("iam.tf")[("google_project_iam_member", "function_firestore")]
+    assert grant["for_each"] == "${local.firestore_functions}"
+    assert grant["role"] == "roles/datastore.user"
+    local = _locals("iam.tf")
+    assert "!contains(local.firestore_free_functions, name)" in local["firestore_functions"]
+    free = set(re.findall(r'"(\w+)"', local["firestore_free_functions"]))
+    assert free, "every function holds Firestore access"
+    assert free == set(_entry_points()) - _firestore_users(), (
+        "iam.tf firestore_free_functions must name exactly the entry points that never "
+        "reach Firestore (svc.store, status_board, postcodes, fanout)"
+    )
+
+
+def _project_grants() -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{tf.name}:{label}", body)
+        for tf in _iter_tf_files()
+        for (kind, label), body in _resources(tf.name).items()
+        if kind == "google_project_iam_member"
+    ]
+
+
+def _roles(body: dict[str, Any]) -> list[str]:
+    if body["role"] == "${each.value}":
+        for_each = body["for_each"]
+        if isinstance(for_each, dict):
+            return list(for_each.values())
+        # toset([...]) or a setproduct: every role named in it.
+        return re.findall(r"roles/[\w.]+", str(for_each))
+    return [body["role"]]
+
+
+def test_no_project_wide_storage_role_for_the_build_or_any_account() -> None:
+    """A project-wide Storage role reads every bucket: Terraform's state, the backups."""
+    for where, body in _project_grants():
+        roles = _roles(body)
+        assert roles, f"{where}: no role found"
+        storage = [role for role in roles if role.startswith("roles/storage.")]
+        if not storage:
+            continue
+        (condition,) = body.get("condition", [None])
+        assert condition, f"{where}: {storage} on the whole project"
+        expression = condition["expression"]
+        # Bucket by exact name, objects under it: no prefix that another bucket
+        # (e.g. "<name>-tfstate") could share.
+        assert re.fullmatch(
+            r'resource\.name == "projects/_/buckets/(\$\{[^}]+\})" \|\| '
+            r'resource\.name\.startsWith\("projects/_/buckets/\1/objects/"\)',
+            expression,
+        ), f"{where}: {expression}"
+    buckets = _locals("iam.tf")["build_source_buckets"]
+    assert set(buckets) == {"upload", "copy"}
+    assert buckets["upload"] == "${google_storage_bucket.functions_source.name}"
+    assert buckets["copy"].startswith("gcf-v2-sources-")
+
+
+# -- backups and domains -----------------------------------------------------------
+
+
+def test_backups_export_the_kept_collections_and_no_conversation() -> None:
+    exported = set(_locals("backup.tf")["backup_collections"])
+    assert exported == {store.CHAT_RECORDS, store.HANDOVERS}
+    assert not exported & set(store.EPHEMERAL)
+    job = _resources("backup.tf")[("google_cloud_scheduler_job", "backup")]
+    (target,) = job["http_target"]
+    assert target["uri"].endswith("/databases/(default):exportDocuments")
+    assert "collectionIds = local.backup_collections" in target["body"]
+    (token,) = target["oauth_token"]
+    assert token["service_account_email"] == "${google_service_account.backup.email}"
+    bucket = _resources("backup.tf")[("google_storage_bucket", "backups")]
+    assert bucket["location"] == "${var.region}"
+    assert bucket["uniform_bucket_level_access"] is True
+    assert bucket["public_access_prevention"] == "enforced"
+    (retention,) = bucket["retention_policy"]
+    assert "var.backup_retention_days" in retention["retention_period"]
+    (rule,) = bucket["lifecycle_rule"]
+    assert rule["action"] == [{"type": "Delete"}]
+
+
+def test_custom_domains_are_optional_and_their_dns_records_are_output() -> None:
+    assert _variable("custom_domains")["default"] == {}
+    domain = _resources("domains.tf")[("google_firebase_hosting_custom_domain", "site")]
+    assert domain["for_each"] == "${local.custom_domains}"
+    assert domain["site_id"] == "${google_firebase_hosting_site.site[each.key].site_id}"
+    assert domain["wait_dns_verification"] is False
+    outputs = {name for block in _tf("outputs.tf")["output"] for name in block}
+    assert {"custom_domain_dns_records", "custom_domain_states"} <= outputs

@@ -98,8 +98,11 @@ def test_the_stream_url_is_the_stream_function_itself() -> None:
     assert "https://stream-${data.google_project.this.number}" in local["stream_url"]
     assert ".run.app" in local["stream_url"]
     assert re.search(r"VTCHAT_STREAM_URL\s*=\s*local\.stream_url", local["function_environment"])
-    widget_csp = _locals("hosting.tf")["content_security_policy"]["widget"]
-    assert "connect-src 'self' ${local.stream_url}" in widget_csp
+    # The widget runs in the regional websites: their policy must allow the stream.
+    hosting = _locals("hosting.tf")
+    assert "local.stream_url" in hosting["stream_origin"]
+    embedding = hosting["widget_embedding_csp"]
+    assert "connect-src ${local.site_origins.widget} ${local.stream_origin}" in embedding
 
 
 def test_production_refuses_to_start_without_an_https_stream_url() -> None:

@@ -1,13 +1,7 @@
 // The advisor console: sign-in, availability, live queue, chats side by side,
 // registration, supervisor overview, idle lock. Live data comes from the
 // Firestore listeners firestore.rules allow; every action goes through the API.
-import {
-  EmailAuthProvider,
-  reauthenticateWithCredential,
-  signInWithEmailAndPassword,
-  signOut,
-  type Auth,
-} from 'firebase/auth'
+import { signOut, type Auth, type User } from 'firebase/auth'
 import {
   Timestamp,
   collection,
@@ -21,6 +15,7 @@ import {
 } from 'firebase/firestore'
 import { ApiError, type Api } from './api'
 import { listenMetered } from './metered'
+import { Cancelled, SecondFactor, SecondFactorError, type SecondFactorMode } from './mfa'
 import { clear, h } from './dom'
 import type { Report } from './figures'
 import { STRINGS, type Lang, type Strings } from './i18n'
@@ -31,6 +26,7 @@ export interface Deps {
   api: Api
   idleMinutes: number
   lang: Lang
+  secondFactor: SecondFactorMode
 }
 
 export interface Session {
@@ -211,6 +207,7 @@ export class ConsoleApp {
   private announcer: HTMLElement | null = null
   private lastInput = Date.now()
   private locked = false
+  private readonly factor: SecondFactor
 
   constructor(
     private readonly root: HTMLElement,
@@ -218,6 +215,7 @@ export class ConsoleApp {
   ) {
     this.lang = deps.lang
     this.t = STRINGS[this.lang]
+    this.factor = new SecondFactor(deps.auth, deps.secondFactor, () => this.t)
   }
 
   start(): void {
@@ -227,7 +225,7 @@ export class ConsoleApp {
 
   // --- sign-in -----------------------------------------------------------------
 
-  private renderSignIn(message = ''): void {
+  private renderSignIn(message = '', notice = ''): void {
     clear(this.root)
     document.title = this.t.title
     const t = this.t
@@ -243,30 +241,42 @@ export class ConsoleApp {
       error,
       button,
     )
+    const page = h(
+      'main',
+      { class: 'signin-page' },
+      h('h1', { text: t.title }),
+      h('h2', { text: t.signInTitle }),
+      notice ? h('p', { class: 'notice', role: 'status', text: notice }) : null,
+      form,
+      this.langSelect(() => this.renderSignIn()),
+    )
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       button.disabled = true
       error.textContent = ''
-      this.signIn(email.value.trim(), password.value).catch((err: unknown) => {
+      this.signIn(email.value.trim(), password.value, page).catch((err: unknown) => {
         button.disabled = false
-        error.textContent = err instanceof Error && err.message === 'no_role' ? t.noRole : t.signInFailed
+        if (err instanceof Cancelled) return this.renderSignIn()
+        const said = this.signInError(err)
+        // The second factor's screens replaced the form: show it again.
+        if (form.isConnected) error.textContent = said
+        else this.renderSignIn(said)
       })
     })
-    this.root.append(
-      h(
-        'main',
-        { class: 'signin-page' },
-        h('h1', { text: t.title }),
-        h('h2', { text: t.signInTitle }),
-        form,
-        this.langSelect(() => this.renderSignIn()),
-      ),
-    )
+    this.root.append(page)
     email.focus()
   }
 
-  private async signIn(email: string, password: string): Promise<void> {
-    const { user } = await signInWithEmailAndPassword(this.deps.auth, email, password)
+  private signInError(err: unknown): string {
+    if (err instanceof SecondFactorError) return this.t.mfa[err.problem]
+    // The functions' own Dutch message (second_factor_required).
+    if (err instanceof ApiError) return err.message
+    return err instanceof Error && err.message === 'no_role' ? this.t.noRole : this.t.signInFailed
+  }
+
+  private async signIn(email: string, password: string, page: HTMLElement): Promise<void> {
+    const user = await this.factor.signIn(email, password, page)
+    if (this.factor.mustEnrol(user, false)) return this.enrolAndSignInAgain(user, page, '')
     const { claims } = await user.getIdTokenResult(true)
     const role = claims.role
     const org = claims.org
@@ -274,6 +284,16 @@ export class ConsoleApp {
       await signOut(this.deps.auth)
       throw new Error('no_role')
     }
+    // The functions' view of this sign-in: where they require a second factor
+    // (always in production; VTCHAT_STAFF_SECOND_FACTOR on the emulators) a
+    // password alone is refused, before any listener starts.
+    const texts = await this.deps.api.get<{ texts: StandardText[] }>('texts').catch((err: unknown) => err)
+    if (texts instanceof ApiError && texts.code === 'second_factor_required') {
+      if (this.factor.mustEnrol(user, true)) return this.enrolAndSignInAgain(user, page, texts.message)
+      await signOut(this.deps.auth)
+      throw texts
+    }
+    this.texts = texts instanceof Error ? [] : (texts as { texts: StandardText[] }).texts
     this.me = { uid: user.uid, email, role, org, name: user.displayName ?? email }
     if (role === 'national') {
       // No chats and no Firestore access: the public status of every region
@@ -285,7 +305,7 @@ export class ConsoleApp {
       this.timers.push(window.setInterval(() => void this.loadStatus(), 5_000))
       return
     }
-    await Promise.all([this.loadRegions(), this.loadTexts()])
+    await this.loadRegions()
     this.renderShell()
     this.listen()
     this.startIdleLock()
@@ -301,13 +321,17 @@ export class ConsoleApp {
     }
   }
 
-  private async loadTexts(): Promise<void> {
+  /**
+   * The first factor is enrolled on a fresh sign-in; the staff member then
+   * signs in again with it, so that every session's token says it used one.
+   */
+  private async enrolAndSignInAgain(user: User, page: HTMLElement, notice: string): Promise<void> {
     try {
-      const { texts } = await this.deps.api.get<{ texts: StandardText[] }>('texts')
-      this.texts = texts
-    } catch {
-      this.texts = []
+      await this.factor.enrol(user, page, notice)
+    } finally {
+      await signOut(this.deps.auth).catch(() => undefined)
     }
+    this.renderSignIn('', this.t.mfa.done)
   }
 
   regionName(id: string | undefined | null): string {
@@ -1117,7 +1141,7 @@ export class ConsoleApp {
     )
   }
 
-  private lock(): void {
+  private lock(message = ''): void {
     if (!this.shell || !this.lockBox || !this.me) return
     this.locked = true
     const t = this.t
@@ -1126,7 +1150,7 @@ export class ConsoleApp {
     const box = this.lockBox
     clear(box)
     const password = h('input', { id: 'unlock-password', type: 'password', autocomplete: 'current-password' })
-    const error = h('p', { class: 'error', role: 'alert' })
+    const error = h('p', { class: 'error', role: 'alert', text: message })
     const form = h(
       'form',
       { class: 'signin' },
@@ -1136,21 +1160,26 @@ export class ConsoleApp {
       error,
       h('button', { type: 'submit', class: 'primary', text: t.unlock }),
     )
+    const signOutButton = h('button', { type: 'button', class: 'quiet', text: t.signOut })
+    signOutButton.addEventListener('click', () => void this.signOut())
+    const page = h('main', { class: 'signin-page' }, h('h1', { text: t.locked }), form, signOutButton)
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       const user = this.deps.auth.currentUser
       if (!user || !this.me) return
-      reauthenticateWithCredential(user, EmailAuthProvider.credential(this.me.email, password.value))
+      // With a second factor enrolled, re-authenticating asks for its code too.
+      this.factor
+        .reauthenticate(user, this.me.email, password.value, page)
         .then(() => this.unlock())
-        .catch(() => {
-          error.textContent = t.unlockFailed
+        .catch((err: unknown) => {
+          const said = err instanceof Cancelled ? '' : err instanceof SecondFactorError ? t.mfa[err.problem] : t.unlockFailed
+          if (!form.isConnected) return this.lock(said)
+          error.textContent = said
           password.value = ''
           password.focus()
         })
     })
-    const signOutButton = h('button', { type: 'button', class: 'quiet', text: t.signOut })
-    signOutButton.addEventListener('click', () => void this.signOut())
-    box.append(h('main', { class: 'signin-page' }, h('h1', { text: t.locked }), form, signOutButton))
+    box.append(page)
     box.hidden = false
     password.focus()
   }

@@ -5,6 +5,7 @@ import { connectAuthEmulator, inMemoryPersistence, initializeAuth } from 'fireba
 import { connectFirestoreEmulator, getFirestore } from 'firebase/firestore'
 import { Api } from './api'
 import { ConsoleApp } from './app'
+import { appCheckPlan, startAppCheck } from './appcheck'
 import './console.css'
 
 const root = document.getElementById('console')
@@ -19,13 +20,22 @@ const emulators = loopback && data.emulators ? Object.fromEntries(
 ) : null
 
 const app = initializeApp({
-  projectId: data.project ?? 'demo-vtchat',
-  apiKey: data.apiKey ?? 'fake-api-key',
+  // No fallback: a page without its configuration fails loudly, never on a demo project.
+  projectId: data.project ?? '',
+  apiKey: data.apiKey ?? '',
   authDomain: data.authDomain ?? location.host,
+  ...(data.appId ? { appId: data.appId } : {}),
 })
+// Before Auth and Firestore: their requests carry its token from the first on.
+startAppCheck(app, appCheckPlan({ emulated: Boolean(emulators?.auth), siteKey: data.appCheckSiteKey, appId: data.appId }))
 const auth = initializeAuth(app, { persistence: inMemoryPersistence })
 const db = getFirestore(app)
-if (emulators?.auth) connectAuthEmulator(auth, `http://${emulators.auth}`, { disableWarnings: true })
+if (emulators?.auth) {
+  connectAuthEmulator(auth, `http://${emulators.auth}`, { disableWarnings: true })
+  // The emulator's SMS second factor needs no reCAPTCHA: no script from Google
+  // (connectAuthEmulator sets this too; said here because mfa.ts relies on it).
+  auth.settings.appVerificationDisabledForTesting = true
+}
 if (emulators?.firestore) {
   const i = emulators.firestore.lastIndexOf(':')
   connectFirestoreEmulator(db, emulators.firestore.slice(0, i), Number(emulators.firestore.slice(i + 1)))
@@ -38,4 +48,7 @@ new ConsoleApp(root, {
   api: new Api((data.api ?? '/api').replace(/\/+$/, ''), auth),
   idleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 10,
   lang: data.lang === 'en' ? 'en' : 'nl',
+  // On the emulators the second factor is SMS (no TOTP there) and only asked
+  // for where the functions require it; in production it is always TOTP.
+  secondFactor: emulators?.auth ? 'emulator-sms' : 'totp',
 }).start()
