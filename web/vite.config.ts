@@ -2,6 +2,9 @@ import { defineConfig } from 'vite'
 
 // One build: the loader (fixed name, embedded by host sites) and the chat
 // bundle it imports on demand (hashed name), plus the demo pages in public/.
+// Library mode only so that Vite adds no module-preload helper to the loader
+// (about 0.7 kB gzipped on every page view; the chat's chunks have no
+// dependencies worth preloading).
 export default defineConfig({
   base: './',
   publicDir: 'public',
@@ -12,10 +15,13 @@ export default defineConfig({
     modulePreload: false,
     sourcemap: false,
     assetsInlineLimit: 0,
+    copyPublicDir: true,
+    lib: { entry: { loader: 'widget/src/loader.ts' }, formats: ['es'] },
     rolldownOptions: {
-      input: { loader: 'widget/src/loader.ts' },
       preserveEntrySignatures: 'exports-only',
       output: {
+        // Library mode keeps whitespace by default; this is an app's bundle.
+        minify: true,
         format: 'es',
         entryFileNames: 'widget/[name].js',
         chunkFileNames: 'widget/[name]-[hash].js',

@@ -3,12 +3,12 @@
 # Included by the Makefile, which defines VPY, VENV and PY_STAMP.
 
 WEB_STAMP := web/node_modules/.package-lock.json
-WEB_SOURCES := $(shell find web/widget web/console web/public -type f 2>/dev/null) \
+WEB_SOURCES := $(shell find web/widget web/console web/shared web/public -type f 2>/dev/null) \
 	web/vite.config.ts web/vite.console.config.ts web/tsconfig.json web/package.json
 WEB_DIST := web/dist/widget/loader.js
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: web-deps web-build web-release web-lint browser-deps test-browser
+.PHONY: web-deps web-build web-release web-lint web-test-unit browser-deps test-browser
 
 $(WEB_STAMP): web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
@@ -34,6 +34,14 @@ web-release: $(WEB_DIST)
 
 web-lint: $(WEB_STAMP)
 	cd web && npx --no-install eslint . && npx --no-install tsc --noEmit -p tsconfig.json
+
+# The front ends' unit tests: vitest, *.test.ts beside the code (state
+# modules, checks, web/shared), in Node without a browser; seconds.
+# `make test` and `make test-fast` run them (a prerequisite added here).
+web-test-unit: $(WEB_STAMP)
+	cd web && npx --no-install vitest run
+
+test test-fast: web-test-unit
 
 # Debian's Chromium and its driver; Playwright never downloads a browser here.
 browser-deps:

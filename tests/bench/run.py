@@ -18,7 +18,8 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
   (issue 14, tests/bench/streams.py), and the skewed fall-back scene
   (tests/bench/skewed.py).
 `VTCHAT_BENCH_ONLY=console` runs only the console part, `=relay` only the
-relay latency, `=streams` only the streams, `=proof` only the intake's puzzle.
+relay latency, `=streams` only the streams, `=proof` only the intake's puzzle,
+`=weight` only the widget's weight on a host page (issue 17, tests/bench/weight.py).
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -53,6 +54,7 @@ from tests.bench.figures import measure_figures  # noqa: E402
 from tests.bench.proof import measure_proof  # noqa: E402
 from tests.bench.stats import latency_line, percentile  # noqa: E402
 from tests.bench.streams import measure_streams  # noqa: E402
+from tests.bench.weight import measure_weight  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
 ROUNDS = int(os.environ.get("VTCHAT_BENCH_ROUNDS", "60"))
@@ -270,6 +272,10 @@ def main() -> int:
     if only == "proof":
         print("\n".join(measure_proof(api)))
         return 0
+    if only == "weight":
+        weight, weight_ok = measure_weight(api)
+        print("\n".join(weight))
+        return 0 if weight_ok else 1
     if only == "streams":
         reset()
         print("\n".join(measure_streams(api, os.environ["VTCHAT_STREAM_URL"])))
@@ -288,6 +294,8 @@ def main() -> int:
     reset()
     print("\n".join(["", *measure_streams(api, os.environ["VTCHAT_STREAM_URL"])]), flush=True)
     print("\n".join(["", *measure_proof(api)]), flush=True)
+    weight, weight_ok = measure_weight(api)
+    print("\n".join(["", *weight]), flush=True)
     started = time.perf_counter()
     reset()
     lines = ["", *measure_status(api), ""]
@@ -300,7 +308,7 @@ def main() -> int:
 
     skewed, skewed_ok = measure_skewed(api, reset)
     print("\n".join(["", *skewed]), flush=True)
-    ok = ok and skewed_ok
+    ok = ok and skewed_ok and weight_ok
     if not ok:
         print("FAILED: a load test broke an invariant (see VIOLATIONS above)", file=sys.stderr)
     return 0 if ok else 1

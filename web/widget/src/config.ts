@@ -1,6 +1,8 @@
 // What the embedding <script> tag says, and the shapes the loader shares with the chat.
 
-export type Lang = 'nl' | 'en'
+import { langFrom, type Lang } from '../../shared/i18n'
+
+export type { Lang }
 
 export interface Config {
   /** The host site's region (organisation id), for the launcher's status and the region choice. */
@@ -56,6 +58,6 @@ export function readConfig(moduleUrl: string): Config {
   const data = ownScript(moduleUrl)?.dataset ?? {}
   const region = data.region && /^[a-z0-9-]{1,64}$/.test(data.region) ? data.region : null
   const api = safeHttpUrl(data.api, new URL('/api', document.baseURI).href).replace(/\/+$/, '')
-  const lang: Lang = data.lang === 'en' ? 'en' : 'nl'
+  const lang = langFrom(data.lang)
   return { region, api, exitUrl: safeHttpUrl(data.exitUrl, DEFAULT_EXIT_URL), lang }
 }

@@ -2,8 +2,10 @@
 // Small on purpose: it shows the launcher with the region's status and loads
 // the chat code only when the visitor opens it. It writes nothing to storage,
 // sets no cookie and puts everything inside a Shadow DOM.
+import { adoptStyles, h } from '../../shared/dom'
+import { Catalogs } from '../../shared/i18n'
 import { readConfig, type Config, type Lang, type StatusResponse } from './config'
-import { adoptStyles, h } from './dom'
+import { LAUNCHER } from './i18n/launcher'
 import type { Strings } from './i18n/nl'
 import launcherCss from './launcher.css?inline'
 
@@ -14,7 +16,7 @@ export interface Launcher {
   slot: HTMLElement
   config: Config
   lang: Lang
-  /** The current language's texts (always loaded before they are needed). */
+  /** The chat's texts in the current language (loaded with the chat, and on a language switch). */
   strings(): Strings
   setLang(lang: Lang): Promise<void>
   status: StatusResponse | null
@@ -27,17 +29,12 @@ export interface Launcher {
   quickExit: (() => void) | null
 }
 
-// One chunk per language: the page loads only the texts it shows.
-const LANGUAGES: Record<Lang, () => Promise<Strings>> = {
+// The chat's texts, one chunk per language, loaded together with the chat
+// when the visitor opens it; the launcher's own texts are in this file.
+const chatStrings = new Catalogs<Strings>({
   nl: () => import('./i18n/nl').then((m) => m.nl),
   en: () => import('./i18n/en').then((m) => m.en),
-}
-const loaded: Partial<Record<Lang, Strings>> = {}
-
-async function loadStrings(lang: Lang): Promise<Strings> {
-  loaded[lang] ??= await LANGUAGES[lang]()
-  return loaded[lang]
-}
+})
 
 function boot(): void {
   if (document.querySelector('[data-vtchat-host]')) return // embedded twice
@@ -72,9 +69,9 @@ function boot(): void {
     slot,
     config,
     lang: config.lang,
-    strings: () => loaded[launcher.lang]!,
+    strings: () => chatStrings.get(launcher.lang)!,
     async setLang(lang) {
-      await loadStrings(lang)
+      await chatStrings.load(lang)
       launcher.lang = lang
       wrap.lang = lang
       render()
@@ -118,8 +115,7 @@ function boot(): void {
   }
 
   function render(): void {
-    const s = loaded[launcher.lang]
-    if (!s) return
+    const s = LAUNCHER[launcher.lang]
     const open = isOpen()
     title.textContent = session ? s.launcherBack : s.launcherTitle
     statusLine.textContent = session
@@ -139,13 +135,16 @@ function boot(): void {
   }
 
   async function openChat(): Promise<void> {
-    chat ??= import('./chat/app').then((module) => module.mount(launcher))
+    // The chat's code and its texts in parallel: one round trip, not two.
+    chat ??= Promise.all([import('./chat/app'), chatStrings.load(launcher.lang)]).then(([module]) =>
+      module.mount(launcher),
+    )
     button.setAttribute('aria-busy', 'true')
     try {
       ;(await chat).open()
     } catch {
       chat = null
-      statusLine.textContent = launcher.strings().genericError
+      statusLine.textContent = LAUNCHER[launcher.lang].genericError
     } finally {
       button.removeAttribute('aria-busy')
     }
@@ -155,10 +154,8 @@ function boot(): void {
   exitButton.addEventListener('click', () => launcher.quickExit?.())
 
   document.body.appendChild(host)
-  void loadStrings(config.lang).then(() => {
-    if (!launcher.slot.firstChild) wrap.hidden = false
-    render()
-  })
+  wrap.hidden = false
+  render()
   void launcher.refreshStatus()
   // Keep "open"/"closed" honest on a page left open; the answer is cacheable for 5 s.
   setInterval(() => {

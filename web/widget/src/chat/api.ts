@@ -1,32 +1,10 @@
 // The functions' HTTP API as the visitor's widget uses it. No cookies, no
 // referrer, no caching of anything that belongs to a chat.
 
+import { ApiError, apiErrorFrom } from '../../../shared/api-error'
 import { type Challenge, refusalPuzzle, solve } from './proof'
 
-export interface ApiErrorBody {
-  code: string
-  message: string
-  fields?: Record<string, string>
-  details?: Record<string, unknown>
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: Record<string, string> = {},
-    readonly details: Record<string, unknown> = {},
-    readonly retryAfterSeconds: number | null = null,
-  ) {
-    super(message)
-  }
-
-  /** Worth trying again with the same request (network trouble, a busy instance). */
-  get transient(): boolean {
-    return this.status === 0 || this.status === 408 || this.status >= 500
-  }
-}
+export { ApiError }
 
 export interface RegionRef {
   id: string
@@ -107,18 +85,7 @@ export class Api {
       data = null
     }
     if (!response.ok) {
-      const body = (data as { error?: ApiErrorBody } | null)?.error
-      const retryHeader = Number(response.headers.get('Retry-After'))
-      const retryDetail = Number(body?.details?.retryAfterSeconds)
-      const retry = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : Number.isFinite(retryDetail) ? retryDetail : null
-      throw new ApiError(
-        response.status,
-        body?.code ?? `http_${response.status}`,
-        body?.message ?? '',
-        body?.fields ?? {},
-        body?.details ?? {},
-        retry,
-      )
+      throw apiErrorFrom(response.status, '', data, response.headers.get('Retry-After'))
     }
     return { status: response.status, data: data as T }
   }

@@ -1,28 +1,21 @@
 // Every English text of the widget, in one place; same keys as nl.ts.
+import { launcherEn } from './launcher'
 import type { Strings } from './nl'
 
 export const en: Strings = {
+  ...launcherEn,
   lang: 'en',
   switchLanguage: 'Nederlands',
   switchLanguageLabel: 'Wissel naar Nederlands',
 
-  launcherTitle: 'Chat with Veilig Thuis',
-  launcherOpen: 'Open now, anonymous',
-  launcherClosed: 'Closed now. Call 0800 2000 for free',
-  launcherChecking: 'Anonymous advice',
-  launcherBack: 'Go back to your chat',
-  launcherUnread: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
 
   panelTitle: 'Chat with Veilig Thuis',
   minimise: 'Minimise chat',
-  quickExit: 'Leave quickly',
-  quickExitLabel: 'Leave quickly: close the chat and go to another website',
   escHint: 'Tip: press Esc twice to leave quickly.',
   danger112: 'In danger? Call 112',
   loading: 'One moment…',
   networkError: 'No connection. We are trying again.',
   proofWorking: 'One moment: your browser is starting the chat safely. This sometimes takes half a minute.',
-  genericError: 'Something went wrong. Please try again, or call 0800 2000 for free.',
 
   rulesHeading: 'Welcome to the Veilig Thuis chat',
   rulesIntro:

@@ -1,30 +1,24 @@
+import type { Catalog } from '../../../shared/i18n'
+import { launcherNl } from './launcher'
+
 // Every Dutch text of the widget, in one place. Plain language (B1): short
 // sentences, "je", no jargon. The English texts in en.ts follow this shape.
 
 export const nl = {
+  ...launcherNl,
   lang: 'nl',
   switchLanguage: 'English',
   switchLanguageLabel: 'Switch to English',
 
-  // launcher
-  launcherTitle: 'Chat met Veilig Thuis',
-  launcherOpen: 'Nu open, anoniem',
-  launcherClosed: 'Nu gesloten. Bel gratis 0800 2000',
-  launcherChecking: 'Anoniem advies',
-  launcherBack: 'Ga terug naar je gesprek',
-  launcherUnread: (n: number) => (n === 1 ? '1 nieuw bericht' : `${n} nieuwe berichten`),
 
   // the frame around every view
   panelTitle: 'Chat met Veilig Thuis',
   minimise: 'Chat verkleinen',
-  quickExit: 'Snel weg',
-  quickExitLabel: 'Snel weg: sluit de chat en ga naar een andere website',
   escHint: 'Tip: druk 2 keer op Esc om snel weg te gaan.',
   danger112: 'In gevaar? Bel 112',
   loading: 'Even geduld…',
   networkError: 'Er is geen verbinding. We proberen het opnieuw.',
   proofWorking: 'Even geduld: je browser rekent de chat veilig op gang. Dat duurt soms een halve minuut.',
-  genericError: 'Er ging iets mis. Probeer het opnieuw, of bel gratis 0800 2000.',
 
   // house rules
   rulesHeading: 'Welkom bij de chat van Veilig Thuis',
@@ -173,8 +167,4 @@ export const nl = {
   close: 'Sluiten',
 } as const
 
-export type Strings = { [K in keyof typeof nl]: (typeof nl)[K] extends (...args: infer A) => string
-  ? (...args: A) => string
-  : (typeof nl)[K] extends readonly string[]
-    ? readonly string[]
-    : string }
+export type Strings = Catalog<typeof nl>

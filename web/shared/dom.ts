@@ -1,5 +1,6 @@
-// A tiny element builder. Strings always become text nodes (textContent),
-// never HTML: visitor, advisor and server text cannot inject markup.
+// A tiny element builder shared by the widget and the console. Strings always
+// become text nodes (textContent), never HTML: visitor, advisor and server text
+// cannot inject markup.
 
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>
 export type Child = Node | string | null | undefined | false

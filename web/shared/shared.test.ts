@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError, apiErrorFrom } from './api-error'
+import { Catalogs, langFrom } from './i18n'
+
+describe('ApiError from an answer', () => {
+  it('reads the error body and the wait', () => {
+    const body = { error: { code: 'busy', message: 'Het is druk.', details: { retryAfterSeconds: 30 } } }
+    const error = apiErrorFrom(503, 'Service Unavailable', body, null)
+    expect(error).toBeInstanceOf(ApiError)
+    expect([error.code, error.message, error.retryAfterSeconds, error.transient]).toEqual(['busy', 'Het is druk.', 30, true])
+    expect(apiErrorFrom(429, '', body, '5').retryAfterSeconds).toBe(5)
+  })
+
+  it('still says something for a body that is not ours', () => {
+    const error = apiErrorFrom(502, 'Bad Gateway', null, null)
+    expect([error.code, error.message, error.retryAfterSeconds, error.fields]).toEqual(['http_502', 'Bad Gateway', null, {}])
+    expect(new ApiError(422, 'invalid', '').transient).toBe(false)
+    expect(new ApiError(0, 'network', '').transient).toBe(true)
+  })
+})
+
+describe('the i18n machinery', () => {
+  it('loads each language once, on first use', async () => {
+    let loads = 0
+    const catalogs = new Catalogs({
+      nl: async () => (loads++, { hello: 'hallo' }),
+      en: async () => (loads++, { hello: 'hello' }),
+    })
+    expect(catalogs.get('en')).toBeUndefined()
+    expect((await catalogs.load('en')).hello).toBe('hello')
+    await catalogs.load('en')
+    expect(loads).toBe(1)
+    expect(catalogs.get('en')?.hello).toBe('hello')
+  })
+
+  it('starts in Dutch unless told English', () => {
+    expect([langFrom('en'), langFrom('de'), langFrom(undefined)]).toEqual(['en', 'nl', 'nl'])
+  })
+})
