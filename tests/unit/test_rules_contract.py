@@ -20,7 +20,7 @@ import pytest
 from emulators.stack import RULES, StackError, local_rules_text
 
 ROOT = Path(__file__).resolve().parents[2]
-CONSOLE = ROOT / "web" / "console" / "src" / "app.ts"
+CONSOLE = ROOT / "web" / "console" / "src" / "data" / "listeners.ts"
 
 
 def _strip(value: str) -> str:

@@ -1,16 +1,8 @@
 // The functions' HTTP API with the signed-in staff member's ID token.
 import type { Auth } from 'firebase/auth'
+import { ApiError, apiErrorFrom } from '../../shared/api-error'
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: Record<string, string> = {},
-  ) {
-    super(message)
-  }
-}
+export { ApiError }
 
 export class Api {
   constructor(
@@ -36,10 +28,7 @@ export class Api {
     } catch {
       parsed = null
     }
-    if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string; fields?: Record<string, string> } } | null)?.error
-      throw new ApiError(res.status, err?.code ?? 'http_' + res.status, err?.message ?? res.statusText, err?.fields ?? {})
-    }
+    if (!res.ok) throw apiErrorFrom(res.status, res.statusText, parsed, res.headers.get('Retry-After'))
     return parsed as T
   }
 

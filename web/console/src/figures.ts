@@ -14,7 +14,7 @@ import {
   Tooltip,
   type ChartConfiguration,
 } from 'chart.js'
-import { h } from './dom'
+import { h } from '../../shared/dom'
 import type { Strings } from './i18n'
 
 export type Cell = string | number | null

@@ -20,7 +20,7 @@ import {
   type User,
 } from 'firebase/auth'
 import { encode } from 'uqr'
-import { append, clear, h } from './dom'
+import { append, clear, h } from '../../shared/dom'
 import type { Strings } from './i18n'
 import {
   cleanCode,

@@ -1,4 +1,4 @@
-import type { Strings } from './nl'
+import type { Strings } from '.'
 
 // English strings of the advisor console.
 export const en: Strings = {

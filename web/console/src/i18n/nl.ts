@@ -192,4 +192,4 @@ export const nl = {
   error: 'Er ging iets mis. Probeer het opnieuw.',
   saving: 'Bezig…',
 }
-export type Strings = typeof nl
+// Other languages are typed after it (i18n/index.ts: Strings).

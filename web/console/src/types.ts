@@ -1,0 +1,187 @@
+// The shapes the console reads: Firestore documents (firestore.rules decide
+// which) and the API's answers. Documents are read field by field into these
+// types (no `as` cast of a whole document), with times as epoch milliseconds
+// so that the state modules need no Firebase to be tested.
+//
+// One file on purpose: when web/shared/api/ carries the types generated from
+// docs/openapi.json and the pydantic document models, these give way to them.
+
+export type Status = 'online' | 'paused' | 'offline'
+export type Role = 'advisor' | 'supervisor' | 'national'
+
+/** `sessions/{id}` as the console may read it. */
+export interface Session {
+  id: string
+  nickname?: string
+  ageBand?: string
+  gender?: string
+  region?: string
+  org?: string
+  state?: 'waiting' | 'active' | 'ended'
+  queuedAt: number | null
+  assignedAt: number | null
+  endedAt: number | null
+  advisorUid?: string | null
+  advisorName?: string | null
+  advisorOrg?: string | null
+  answers: Record<string, string>
+  urgent: boolean
+  urgentReason?: string | null
+  visitorPresence?: string
+  transferNote?: string | null
+  transferNoteBy?: string | null
+  transferredFrom?: string | null
+  /** The registration is saved (the console cannot read the chat record). */
+  registered: boolean
+  seq: number
+  expireAt: number | null
+}
+
+/** `transfers/{id}`: a chat this organisation handed to another one (all its supervisor may read of it). */
+export interface Transfer {
+  toOrg?: string
+  at: number | null
+}
+
+/** `sessions/{id}/messages/{id}`. */
+export interface Message {
+  id: string
+  seq: number
+  kind: 'text' | 'system'
+  sender: 'visitor' | 'advisor' | 'system'
+  text?: string
+  event?: string
+  advisorName?: string
+  createdAt: number | null
+}
+
+/** `advisors/{uid}`. */
+export interface Advisor {
+  id: string
+  displayName?: string
+  orgName?: string
+  org?: string
+  role?: string
+  status?: Status
+  capacity?: number
+  activeCount?: number
+}
+
+/** GET /api/regions. */
+export interface Region {
+  id: string
+  name: string
+  shortName: string
+  referrals: { name: string; phone?: string; url?: string }[]
+}
+
+/** GET /api/status. */
+export interface RegionStatus {
+  id: string
+  name: string
+  open: boolean
+  queueLength: number
+  advisorsOnline: number
+  estimatedWaitMinutes: number | null
+}
+
+/** GET /api/texts. */
+export interface StandardText {
+  id: string
+  title: string
+  body: string
+}
+
+/** The signed-in staff member, from the ID token's claims. */
+export interface Me {
+  uid: string
+  email: string
+  role: Role
+  org: string
+  name: string
+}
+
+type Data = Record<string, unknown>
+
+/** Epoch milliseconds of a Firestore Timestamp (anything with toMillis), else null. */
+export function millis(v: unknown): number | null {
+  if (typeof v === 'object' && v !== null && 'toMillis' in v && typeof v.toMillis === 'function') {
+    const ms: unknown = v.toMillis()
+    return typeof ms === 'number' ? ms : null
+  }
+  return null
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const strOrNull = (v: unknown): string | null | undefined => (v === null ? null : str(v))
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const oneOf = <T extends string>(v: unknown, values: readonly T[]): T | undefined =>
+  values.includes(v as T) ? (v as T) : undefined
+
+function strings(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null) return {}
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
+}
+
+export function toSession(id: string, d: Data): Session {
+  return {
+    id,
+    nickname: str(d.nickname),
+    ageBand: str(d.ageBand),
+    gender: str(d.gender),
+    region: str(d.region),
+    org: str(d.org),
+    state: oneOf(d.state, ['waiting', 'active', 'ended'] as const),
+    queuedAt: millis(d.queuedAt),
+    assignedAt: millis(d.assignedAt),
+    endedAt: millis(d.endedAt),
+    advisorUid: strOrNull(d.advisorUid),
+    advisorName: strOrNull(d.advisorName),
+    advisorOrg: strOrNull(d.advisorOrg),
+    answers: strings(d.answers),
+    urgent: d.urgent === true,
+    urgentReason: strOrNull(d.urgentReason),
+    visitorPresence: str(d.visitorPresence),
+    transferNote: strOrNull(d.transferNote),
+    transferNoteBy: strOrNull(d.transferNoteBy),
+    transferredFrom: strOrNull(d.transferredFrom),
+    registered: d.registered === true,
+    seq: num(d.seq) ?? 0,
+    expireAt: millis(d.expireAt),
+  }
+}
+
+export function toTransfer(d: Data): Transfer {
+  return { toOrg: str(d.toOrg), at: millis(d.at) }
+}
+
+export function toMessage(id: string, d: Data): Message {
+  return {
+    id,
+    seq: num(d.seq) ?? 0,
+    kind: d.kind === 'system' ? 'system' : 'text',
+    sender: oneOf(d.sender, ['visitor', 'advisor', 'system'] as const) ?? 'system',
+    text: str(d.text),
+    event: str(d.event),
+    advisorName: str(d.advisorName),
+    createdAt: millis(d.createdAt),
+  }
+}
+
+export function toAdvisor(id: string, d: Data): Advisor {
+  return {
+    id,
+    displayName: str(d.displayName),
+    orgName: str(d.orgName),
+    org: str(d.org),
+    role: str(d.role),
+    status: oneOf(d.status, ['online', 'paused', 'offline'] as const),
+    capacity: num(d.capacity),
+    activeCount: num(d.activeCount),
+  }
+}
+
+/** A listener keeps what it was allowed when it started: what expired since is dropped. */
+export function live(d: Data, now: number): boolean {
+  return (millis(d.expireAt) ?? Infinity) > now
+}
