@@ -20,7 +20,6 @@ from vtchat import (
     presence,
     registration,
     relay,
-    topics,
     urgency,
 )
 from vtchat import availability as advisor_availability
@@ -33,7 +32,7 @@ from vtchat import stream as streams
 from vtchat import texts as standard_texts
 from vtchat import transfer as chat_transfer
 from vtchat.access import current_session, require_own_session
-from vtchat.errors import BadRequest
+from vtchat.contract import BY_NAME as API
 from vtchat.http import (
     acknowledged,
     cacheable,
@@ -68,17 +67,17 @@ from vtchat.tokens import SessionClaim
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def intake(request: Request) -> Response:
     svc = services()
     body = read_json(request, IntakeRequest)
     now = datetime.now(UTC)
     intake_proof.redeem(svc, body, now=now)
-    return reply(intake_service.start_chat(svc, body, now=now), status=201)
+    return reply(intake_service.start_chat(svc, body, now=now), status=API["intake"].status)
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def challenge(request: Request) -> Response:
     """The intake's proof-of-work puzzle: new for every visitor, never cached."""
     response = reply(intake_proof.issue(services(), now=datetime.now(UTC)))
@@ -87,7 +86,7 @@ def challenge(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def resume(request: Request) -> Response:
     """A fresh token for a running chat, for whoever holds its resume code."""
     body = read_json(request, ResumeRequest)
@@ -95,7 +94,7 @@ def resume(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def stream(request: Request) -> Response:
     svc = services()
     claim = visitor_claim(svc, request)
@@ -106,7 +105,7 @@ def stream(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def messages(request: Request) -> Response:
     svc = services()
     who = caller(svc, request)
@@ -116,11 +115,11 @@ def messages(request: Request) -> Response:
         result = relay.post_message(svc, body, staff=None, claim=who)
     else:
         result = relay.post_message(svc, body, staff=who)
-    return reply(result, status=200 if result.duplicate else 201)
+    return reply(result, status=200 if result.duplicate else API["messages"].status)
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def leave(request: Request) -> Response:
     svc = services()
     claim = visitor_claim(svc, request)
@@ -131,7 +130,7 @@ def leave(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def heartbeat(request: Request) -> Response:
     """A sign of life from the widget (session token) or the console (staff token)."""
     svc = services()
@@ -144,7 +143,7 @@ def heartbeat(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def availability(request: Request) -> Response:
     svc = services()
     staff, body = staff_call(svc, request, AvailabilityRequest)
@@ -152,7 +151,7 @@ def availability(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def accept(request: Request) -> Response:
     svc = services()
     staff, body = staff_call(svc, request, SessionRequest)
@@ -160,7 +159,7 @@ def accept(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def end(request: Request) -> Response:
     svc = services()
     staff, body = staff_call(svc, request, SessionRequest)
@@ -170,7 +169,7 @@ def end(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def transfer(request: Request) -> Response:
     """Hand an active chat to a colleague or another organisation (or take it over)."""
     svc = services()
@@ -179,7 +178,7 @@ def transfer(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def urgent(request: Request) -> Response:
     """The danger flag on a chat; the supervisor's console shows it at once."""
     svc = services()
@@ -188,17 +187,17 @@ def urgent(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def register(request: Request) -> Response:
     """The anonymous advice registration of an ended chat (saving again updates it)."""
     svc = services()
     staff, body = staff_call(svc, request, RegistrationRequest)
     saved = registration.save(svc, staff=staff, request=body)
-    return reply(saved, status=200 if saved.updated else 201)
+    return reply(saved, status=200 if saved.updated else API["register"].status)
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def texts(request: Request) -> Response:
     """The standard texts for the caller's organisation, placeholders unfilled."""
     svc = services()
@@ -208,7 +207,7 @@ def texts(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def report(request: Request) -> Response:
     """Evaluation figures (small cells suppressed) for a supervisor's region or nationally."""
     svc = services()
@@ -218,7 +217,7 @@ def report(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def status(request: Request) -> Response:
     svc = services()
     board = svc.status_board.current()
@@ -230,28 +229,26 @@ def status(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def regions(request: Request) -> Response:
     """The organisations and their referral lists: changes only with a deployment."""
     return cacheable(reply(public_directory(services().directory)), max_age=timedelta(hours=1))
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def offer(request: Request) -> Response:
     """Pushed by each organisation's subscription to the fall-back offers topic."""
     svc = services()
     require_push(svc, request, function="offer")
     envelope, data = read_push(request, PushEnvelope)
-    org = topics.org_of_subscription(envelope.subscription)
-    if org is None or org not in svc.directory:
-        raise BadRequest("Onbekende subscription.", code="unknown_subscription")
+    org = fallback.subscribed_org(svc, envelope.subscription)
     fallback.claim_offer(svc, fallback.parse_offer(data), org=org)
     return acknowledged()
 
 
 @functions_framework.http
-@endpoint("POST")
+@endpoint
 def tick(request: Request) -> Response:
     """Pushed from the tick topic, which Cloud Scheduler publishes to every minute."""
     svc = services()
@@ -262,7 +259,7 @@ def tick(request: Request) -> Response:
 
 
 @functions_framework.http
-@endpoint("GET")
+@endpoint
 def openapi(request: Request) -> Response:
     """This API's OpenAPI description, generated from the models (vtchat.openapi)."""
     document = Response(openapi_document.document_json(), mimetype="application/json")

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat.errors import Forbidden, NotFound, Unauthenticated
+from vtchat.errors import NOT_YOUR_CHAT, Forbidden, NotFound, Unauthenticated, declare
 from vtchat.models import SessionDoc, Staff
 from vtchat.store import Store, from_snapshot
 from vtchat.tokens import SessionClaim
+
+# The error codes raised here (vtchat.openapi describes them).
+TOKEN_REVOKED = declare(
+    "token_revoked",
+    Unauthenticated,
+    "the chat was resumed with its code elsewhere: this earlier token is retired",
+)
+WRONG_SESSION = declare("wrong_session", Forbidden, "the session id is not the token's")
 
 # Shown as is in the tab whose token a resume elsewhere retired.
 TAKEN_OVER = (
@@ -22,7 +30,7 @@ TAKEN_OVER = (
 
 def require_own_session(claim: SessionClaim, session_id: str) -> None:
     if claim.session_id != session_id:
-        raise Forbidden("Dit gesprek hoort niet bij jouw chat.", code="wrong_session")
+        raise Forbidden("Dit gesprek hoort niet bij jouw chat.", code=WRONG_SESSION)
 
 
 def require_current_token(claim: SessionClaim, session: SessionDoc) -> None:
@@ -32,7 +40,7 @@ def require_current_token(claim: SessionClaim, session: SessionDoc) -> None:
     reads it for the calls that would not.
     """
     if claim.generation != session.token_generation:
-        raise Unauthenticated(TAKEN_OVER, code="token_revoked")
+        raise Unauthenticated(TAKEN_OVER, code=TOKEN_REVOKED)
 
 
 def current_session(store: Store, claim: SessionClaim) -> SessionDoc:
@@ -51,7 +59,7 @@ def can_staff_act(staff: Staff, session: SessionDoc) -> bool:
 
 def require_staff_on_session(staff: Staff, session: SessionDoc) -> None:
     if not can_staff_act(staff, session):
-        raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")
+        raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code=NOT_YOUR_CHAT)
 
 
 def read_session(store: Store, session_id: str) -> SessionDoc:

@@ -36,12 +36,16 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
 
 from vtchat import queueing
-from vtchat.errors import Conflict, NotFound, Unavailable
+from vtchat.errors import ADVISOR_OFFLINE, AT_CAPACITY, Conflict, NotFound, Unavailable, declare
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, HandoverDoc, SessionDoc, SessionStateResponse, Staff
+from vtchat.models.writes import AdvisorUpdate, SessionUpdate
 from vtchat.services import Services
 from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
+
+# The error codes raised here (vtchat.openapi describes them).
+ALREADY_TAKEN = declare("already_taken", Conflict, "a colleague took the chat first")
 
 _MAX_ROUNDS = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -129,7 +133,7 @@ def _commit_pairing(
     # Whose chat it was: the queue's organisation, or the one that transferred it.
     queued_org = session.transferred_from or session.org
     handover = advisor.org != queued_org
-    session_update = {
+    session_update: SessionUpdate = {
         "state": "active",
         "assignedAt": now,
         "advisorUid": advisor_uid,
@@ -142,7 +146,7 @@ def _commit_pairing(
     store.update(
         batch, store.session(session_id), session_update, unchanged_since=read.session_snap
     )
-    advisor_update = {"activeCount": advisor.active_count + 1, "lastAssignedAt": now}
+    advisor_update: AdvisorUpdate = {"activeCount": advisor.active_count + 1, "lastAssignedAt": now}
     store.update(
         batch, store.advisor(advisor_uid), advisor_update, unchanged_since=read.advisor_snap
     )
@@ -339,11 +343,11 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
         if session.state != "waiting":
             if session.advisor_uid == staff.uid:
                 return SessionStateResponse(session_id=session_id, state=session.state)
-            raise Conflict("Deze chat is al door een collega opgepakt.", code="already_taken")
+            raise Conflict("Deze chat is al door een collega opgepakt.", code=ALREADY_TAKEN)
         if not read.advisor_snap.exists or read.advisor.status != "online":
-            raise Conflict("Zet jezelf eerst online.", code="advisor_offline")
+            raise Conflict("Zet jezelf eerst online.", code=ADVISOR_OFFLINE)
         if read.advisor.active_count >= read.advisor.capacity:
-            raise Conflict("Je hebt al het maximale aantal chats.", code="at_capacity")
+            raise Conflict("Je hebt al het maximale aantal chats.", code=AT_CAPACITY)
         _commit_pairing(
             svc, read, session_id=session_id, advisor_uid=staff.uid, now=datetime.now(UTC)
         )

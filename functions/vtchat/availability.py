@@ -8,11 +8,14 @@ from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, presence
-from vtchat.errors import Forbidden
+from vtchat.errors import Forbidden, declare
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, AdvisorState, AvailabilityRequest, Staff
 from vtchat.services import Services
 from vtchat.store import from_snapshot, to_doc
+
+# The error codes raised here (vtchat.openapi describes them).
+NOT_AN_ADVISOR = declare("not_an_advisor", Forbidden, "a national account has no chats")
 
 
 def set_availability(svc: Services, *, staff: Staff, request: AvailabilityRequest) -> AdvisorState:
@@ -23,7 +26,7 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
     with a dispatch that is assigning this advisor a chat.
     """
     if staff.role == "national":
-        raise Forbidden("Een landelijk account voert geen gesprekken.", code="not_an_advisor")
+        raise Forbidden("Een landelijk account voert geen gesprekken.", code=NOT_AN_ADVISOR)
     store = svc.store
     ref = store.advisor(staff.uid)
     now = datetime.now(UTC)

@@ -27,12 +27,20 @@ from typing import Literal
 from google.api_core import exceptions as api_exceptions
 
 from vtchat import assignment, topics
-from vtchat.errors import BadRequest
+from vtchat.errors import BadRequest, declare
 from vtchat.logs import log
 from vtchat.models import OfferMessage, SessionDoc
 from vtchat.routing import Offer, WaitingChat, due_offers
 from vtchat.services import Services
 from vtchat.store import from_snapshot
+
+# The error codes raised here (vtchat.openapi describes them).
+INVALID_OFFER = declare("invalid_offer", BadRequest, "the pushed offer is malformed")
+UNKNOWN_SUBSCRIPTION = declare(
+    "unknown_subscription",
+    BadRequest,
+    "the push comes from no organisation's subscription",
+)
 
 _PUBLISH_TIMEOUT_SECONDS = 10.0
 
@@ -134,12 +142,20 @@ def offer_if_unstaffed(
     return any(make_offer(svc, offer, now=now).recorded for offer in offers)
 
 
+def subscribed_org(svc: Services, subscription: str) -> str:
+    """The organisation whose offers subscription pushed this delivery."""
+    org = topics.org_of_subscription(subscription)
+    if org is None or org not in svc.directory:
+        raise BadRequest("Onbekende subscription.", code=UNKNOWN_SUBSCRIPTION)
+    return org
+
+
 def parse_offer(data: bytes) -> OfferMessage:
     """The offer in a delivery; a malformed one is refused, and so ends in the dead letters."""
     try:
         return OfferMessage.model_validate(json.loads(data))
     except ValueError as e:
-        raise BadRequest("Ongeldig aanbod.", code="invalid_offer") from e
+        raise BadRequest("Ongeldig aanbod.", code=INVALID_OFFER) from e
 
 
 def claim_offer(svc: Services, offer: OfferMessage, *, org: str) -> ClaimOutcome:

@@ -29,7 +29,7 @@ from vtchat.logs import log
 from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
 from vtchat.routing import Staffing, WaitingChat, due_offers, staffing_by_org
 from vtchat.services import Services
-from vtchat.store import from_snapshot, where
+from vtchat.store import from_snapshot
 from vtchat.timeline import TimelineWriter
 
 
@@ -139,12 +139,7 @@ def _end_overdue(svc: Services, *, now: datetime, limit: int = 50) -> int:
 def _finish_expiry(svc: Services, *, limit: int = 50) -> int:
     """Complete ends whose messages did not all get the final expireAt."""
     store = svc.store
-    pending = store.query(
-        store.client.collection("sessions")
-        .where(filter=where("state", "==", "ended"))
-        .where(filter=where("expiryFinal", "==", False))
-        .limit(limit)
-    )
+    pending = store.query(store.expiry_unfinished(limit=limit))
     for snap in pending:
         lifecycle.finalize_expiry(svc, session_id=snap.id)
     return len(pending)

@@ -14,13 +14,14 @@ import json
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from flask import Request, Response
 from google.api_core import exceptions as api_exceptions
 from pydantic import BaseModel, ValidationError
 
 from vtchat import pushauth, tokens
+from vtchat.contract import BY_NAME
 from vtchat.errors import (
     BadRequest,
     ChatError,
@@ -31,10 +32,22 @@ from vtchat.errors import (
     Unauthenticated,
     Unavailable,
     UnsupportedMediaType,
+    declare,
 )
 from vtchat.logs import log
 from vtchat.models import PushEnvelope, Staff
 from vtchat.services import Services
+
+# The error codes raised here (vtchat.openapi describes them).
+APP_CHECK_MISSING = declare(
+    "app_check_missing",
+    Unauthenticated,
+    "no App Check token (only when App Check is enforced)",
+)
+INVALID_JSON = declare("invalid_json", BadRequest, "the body is not a JSON object")
+INVALID_PUSH = declare("invalid_push", BadRequest, "the push message data is not base64")
+STAFF_ONLY = declare("staff_only", Unauthenticated, "a session token on a staff call")
+TOKEN_MISSING = declare("token_missing", Unauthenticated, "no bearer token")
 
 M = TypeVar("M", bound=BaseModel)
 P = TypeVar("P", bound=PushEnvelope)
@@ -125,9 +138,9 @@ def read_json(request: Request, model: type[M]) -> M:
         payload = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError) as e:
         # RecursionError: thousands of nested brackets, a cheap way to a 500.
-        raise BadRequest("Het verzoek is geen geldige JSON.", code="invalid_json") from e
+        raise BadRequest("Het verzoek is geen geldige JSON.", code=INVALID_JSON) from e
     if not isinstance(payload, dict):
-        raise BadRequest("Het verzoek moet een JSON-object zijn.", code="invalid_json")
+        raise BadRequest("Het verzoek moet een JSON-object zijn.", code=INVALID_JSON)
     try:
         return model.model_validate(payload)
     except ValidationError as e:
@@ -150,7 +163,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated(code="token_missing")
+        raise Unauthenticated(code=TOKEN_MISSING)
     return token.strip()
 
 
@@ -166,7 +179,7 @@ def require_app_check(svc: Services, request: Request) -> None:
         raise Unauthenticated(
             "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
             "Veilig Thuis: 0800 2000.",
-            code="app_check_missing",
+            code=APP_CHECK_MISSING,
         )
     svc.verify_app_check(token)
 
@@ -180,7 +193,7 @@ def visitor_claim(svc: Services, request: Request) -> tokens.SessionClaim:
 def staff_identity(svc: Services, request: Request) -> Staff:
     token = bearer_token(request)
     if tokens.is_session_token(token):
-        raise Unauthenticated("Meld je aan als medewerker.", code="staff_only")
+        raise Unauthenticated("Meld je aan als medewerker.", code=STAFF_ONLY)
     return svc.verify_staff(token)
 
 
@@ -231,7 +244,7 @@ def read_push(request: Request, model: type[P]) -> tuple[P, bytes]:
     try:
         data = base64.b64decode(envelope.message.data, validate=True)
     except (ValueError, binascii.Error) as e:
-        raise BadRequest("Ongeldige Pub/Sub-data.", code="invalid_push") from e
+        raise BadRequest("Ongeldige Pub/Sub-data.", code=INVALID_PUSH) from e
     return envelope, data
 
 
@@ -271,42 +284,54 @@ _TRANSIENT = (
 )
 
 
-def endpoint(*methods: str) -> Callable[[Handler], Handler]:
-    """Wrap an entry point: methods, CORS preflight, errors, common headers."""
+@overload
+def endpoint(spec: Handler, /) -> Handler: ...
+@overload
+def endpoint(spec: str, /, *more: str) -> Callable[[Handler], Handler]: ...
+def endpoint(spec: Handler | str, /, *more: str) -> Handler | Callable[[Handler], Handler]:
+    """Wrap an entry point: its method from vtchat.contract, CORS preflight, errors, headers.
 
-    def decorate(handler: Handler) -> Handler:
-        @functools.wraps(handler)
-        def run(request: Request) -> Response:
-            if request.method == "OPTIONS":
-                response = Response(status=204)
-            else:
-                try:
-                    if request.method not in methods:
-                        raise MethodNotAllowed()
-                    response = handler(request)
-                except ChatError as e:
-                    response = error_response(e)
-                except _TRANSIENT as e:
-                    # Firestore or Pub/Sub did not answer in time: worth a retry,
-                    # which clients make on a 503 (with message ids, safely).
-                    log("WARNING", "dependency_unavailable", endpoint=handler.__name__,
-                        error=type(e).__name__)  # fmt: skip
-                    response = error_response(Unavailable())
-                except Exception as e:  # noqa: BLE001 - the last line of defence
-                    # The exception's text may quote user input: log its type and frames only.
-                    log(
-                        "ERROR",
-                        "unhandled_error",
-                        endpoint=handler.__name__,
-                        error=type(e).__name__,
-                        frames="".join(traceback.format_tb(e.__traceback__))[-4000:],
-                    )
-                    response = error_response(ChatError())
-            response.headers.setdefault("Cache-Control", "no-store")
-            for name, value in _COMMON_HEADERS.items():
-                response.headers.setdefault(name, value)
-            return response
+    `@endpoint` takes the method from the entry point's row in vtchat.contract,
+    and a function without a row fails at import, so main.py and the
+    description cannot differ. `@endpoint("POST")` names the methods itself
+    (for handlers that are no entry point, such as tests' own).
+    """
+    if isinstance(spec, str):
+        return functools.partial(_wrap, methods=(spec, *more))
+    return _wrap(spec, methods=(BY_NAME[spec.__name__].method,))
 
-        return run
 
-    return decorate
+def _wrap(handler: Handler, *, methods: tuple[str, ...]) -> Handler:
+    @functools.wraps(handler)
+    def run(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            response = Response(status=204)
+        else:
+            try:
+                if request.method not in methods:
+                    raise MethodNotAllowed()
+                response = handler(request)
+            except ChatError as e:
+                response = error_response(e)
+            except _TRANSIENT as e:
+                # Firestore or Pub/Sub did not answer in time: worth a retry,
+                # which clients make on a 503 (with message ids, safely).
+                log("WARNING", "dependency_unavailable", endpoint=handler.__name__,
+                    error=type(e).__name__)  # fmt: skip
+                response = error_response(Unavailable())
+            except Exception as e:  # noqa: BLE001 - the last line of defence
+                # The exception's text may quote user input: log its type and frames only.
+                log(
+                    "ERROR",
+                    "unhandled_error",
+                    endpoint=handler.__name__,
+                    error=type(e).__name__,
+                    frames="".join(traceback.format_tb(e.__traceback__))[-4000:],
+                )
+                response = error_response(ChatError())
+        response.headers.setdefault("Cache-Control", "no-store")
+        for name, value in _COMMON_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return run

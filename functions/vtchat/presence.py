@@ -27,7 +27,7 @@ from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, lifecycle, queueing
 from vtchat.access import read_session, require_current_token
-from vtchat.errors import Conflict, NotFound
+from vtchat.errors import ADVISOR_OFFLINE, Conflict, NotFound
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, HeartbeatResponse, SessionDoc, Staff
 from vtchat.services import Services
@@ -98,7 +98,7 @@ def advisor_heartbeat(
     snapshot = store.get(ref)
     if not snapshot.exists or from_snapshot(AdvisorDoc, snapshot).status == "offline":
         # Offline advisors carry no last-seen time: the sweep would only clear it again.
-        raise Conflict("Je staat offline. Zet jezelf eerst online.", code="advisor_offline")
+        raise Conflict("Je staat offline. Zet jezelf eerst online.", code=ADVISOR_OFFLINE)
     store.update_all([ref], {"seenAt": now, "expireAt": now + svc.settings.advisor_retention})
     return HeartbeatResponse(
         seen_at=now, next_in_seconds=int(svc.settings.advisor_grace.total_seconds() / 4)

@@ -37,10 +37,22 @@ from altcha import v1 as altcha
 from google.api_core import exceptions as api_exceptions
 
 from vtchat import intake
-from vtchat.errors import ProofRequired
+from vtchat.errors import ProofRequired, declare
 from vtchat.logs import log
 from vtchat.models import ChallengeResponse, IntakeRequest
 from vtchat.services import Services
+
+# The error codes raised here (vtchat.openapi describes them).
+PROOF_HARDER = declare(
+    "proof_harder",
+    ProofRequired,
+    "the load rose: this intake needs a harder puzzle, in `details.challenge`",
+)
+PROOF_INVALID = declare(
+    "proof_invalid",
+    ProofRequired,
+    "the intake's proof is missing, wrong, expired or used; `details.challenge` is a new one",
+)
 
 _ALGORITHM: Final = "SHA-256"
 # Long enough to solve on a slow phone at the highest level, short enough that
@@ -127,17 +139,17 @@ def redeem(svc: Services, request: IntakeRequest, *, now: datetime) -> None:
     solved = _solved(svc, proof) if proof else None
     if solved is None:
         log("WARNING", "intake_refused", reason="proof_invalid" if proof else "proof_missing")
-        raise _refuse(svc, now=now, code="proof_invalid", at_level=needed)
+        raise _refuse(svc, now=now, code=PROOF_INVALID, at_level=needed)
     digest, solved_level, expires = solved
     if solved_level < needed - _SLACK:
         log("INFO", "intake_refused", reason="proof_harder", level=needed)
-        raise _refuse(svc, now=now, code="proof_harder", at_level=needed)
+        raise _refuse(svc, now=now, code=PROOF_HARDER, at_level=needed)
     store = svc.store
     try:
         store.proof(digest).create({"expireAt": datetime.fromtimestamp(expires, tz=now.tzinfo)})
     except api_exceptions.AlreadyExists as e:
         log("WARNING", "intake_refused", reason="proof_used")
-        raise _refuse(svc, now=now, code="proof_invalid", at_level=needed) from e
+        raise _refuse(svc, now=now, code=PROOF_INVALID, at_level=needed) from e
 
 
 def solve(challenge: ChallengeResponse) -> str:

@@ -28,9 +28,36 @@ from google.auth import transport
 from google.oauth2 import id_token
 from jwt.exceptions import PyJWTError
 
-from vtchat.errors import Forbidden, Unauthenticated, Unavailable
+from vtchat.errors import Forbidden, Unauthenticated, Unavailable, declare
 from vtchat.logs import log
 from vtchat.settings import Settings
+
+# The error codes raised here (vtchat.openapi describes them).
+PUSH_KEYS_UNAVAILABLE = declare(
+    "push_keys_unavailable",
+    Unavailable,
+    "Google's keys could not be fetched; Pub/Sub retries",
+)
+PUSH_NOT_CONFIGURED = declare(
+    "push_not_configured",
+    Unavailable,
+    "push auth is on without an audience for this function",
+)
+PUSH_TOKEN_INVALID = declare(
+    "push_token_invalid",
+    Unauthenticated,
+    "the push token is not Google's, expired, or for another audience",
+)
+PUSH_TOKEN_MISSING = declare(
+    "push_token_missing",
+    Unauthenticated,
+    "a push without a bearer token (when push auth is on)",
+)
+PUSH_WRONG_ACCOUNT = declare(
+    "push_wrong_account",
+    Forbidden,
+    "the push token is not our push service account's",
+)
 
 GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 # Google's keys change about daily and appear in the certificates before use.
@@ -79,7 +106,7 @@ class CertsCache(transport.Request):
 def _bearer(authorization: str | None) -> str:
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 8192:
-        raise Unauthenticated(_REFUSAL, code="push_token_missing")
+        raise Unauthenticated(_REFUSAL, code=PUSH_TOKEN_MISSING)
     return token.strip()
 
 
@@ -93,7 +120,7 @@ def verify_push(
     audience = config.push_audiences.get(function)
     if not audience or not config.push_service_account:
         # Settings refuse this in production; on the emulators it is a test's mistake.
-        raise Unavailable(code="push_not_configured")
+        raise Unavailable(code=PUSH_NOT_CONFIGURED)
     try:
         claims: Mapping[str, Any] = id_token.verify_token(
             token,
@@ -105,10 +132,10 @@ def verify_push(
     except google_exceptions.TransportError as e:
         # Pub/Sub retries a 503 with back-off: nothing is lost while Google's keys are away.
         log("WARNING", "push_keys_unavailable", function=function)
-        raise Unavailable(code="push_keys_unavailable") from e
+        raise Unavailable(code=PUSH_KEYS_UNAVAILABLE) from e
     except (ValueError, TypeError, google_exceptions.GoogleAuthError, PyJWTError) as e:
         log("WARNING", "push_refused", function=function, reason=type(e).__name__)
-        raise Unauthenticated(_REFUSAL, code="push_token_invalid") from e
+        raise Unauthenticated(_REFUSAL, code=PUSH_TOKEN_INVALID) from e
     _check_claims(config, claims, function=function)
 
 
@@ -119,9 +146,9 @@ def _check_claims(config: Settings, claims: Mapping[str, Any], *, function: str)
         isinstance(claims.get(name), int) for name in ("exp", "iat")
     ):
         log("WARNING", "push_refused", function=function, reason="claims")
-        raise Unauthenticated(_REFUSAL, code="push_token_invalid")
+        raise Unauthenticated(_REFUSAL, code=PUSH_TOKEN_INVALID)
     verified = claims.get("email_verified") is True
     if claims.get("email") != config.push_service_account or not verified:
         # A genuine Google token, of another account: IAM should never have let it in.
         log("WARNING", "push_refused", function=function, reason="service_account")
-        raise Forbidden(_REFUSAL, code="push_wrong_account")
+        raise Forbidden(_REFUSAL, code=PUSH_WRONG_ACCOUNT)

@@ -19,8 +19,17 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 
-from vtchat.errors import InvalidInput, Unavailable
+from vtchat.errors import InvalidInput, Unavailable, declare
 from vtchat.models import ReferralOut, RegionInfo, RegionsResponse
+
+# The error codes raised here (vtchat.openapi describes them).
+POSTCODE_UNKNOWN = declare("postcode_unknown", InvalidInput, "the postcode is not known")
+POSTCODES_UNAVAILABLE = declare(
+    "postcodes_unavailable",
+    Unavailable,
+    "the postcode table cannot be read now",
+)
+REGION_UNKNOWN = declare("region_unknown", InvalidInput, "no such region")
 
 if TYPE_CHECKING:
     from vtchat.store import Store
@@ -114,7 +123,7 @@ class Directory:
         except KeyError as e:
             raise InvalidInput(
                 "Kies een regio uit de lijst.",
-                code="region_unknown",
+                code=REGION_UNKNOWN,
                 fields={"region": "Kies een regio uit de lijst."},
             ) from e
 
@@ -221,7 +230,7 @@ class PostcodeIndex:
         if not mapping:
             raise Unavailable(
                 "De postcodes zijn nog niet geladen. Kies je regio in de lijst.",
-                code="postcodes_unavailable",
+                code=POSTCODES_UNAVAILABLE,
             )
         self._mapping = mapping
         self._loaded_at = time.monotonic()
@@ -233,5 +242,5 @@ class PostcodeIndex:
             org_id = self._mapping.get(postcode)
         if org_id is None or org_id not in self._directory:
             message = "We kennen deze postcode niet. Kies je regio in de lijst."
-            raise InvalidInput(message, code="postcode_unknown", fields={"postcode": message})
+            raise InvalidInput(message, code=POSTCODE_UNKNOWN, fields={"postcode": message})
         return org_id

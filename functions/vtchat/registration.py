@@ -12,11 +12,14 @@ from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import records
 from vtchat.access import session_for_staff
-from vtchat.errors import Conflict
+from vtchat.errors import Conflict, declare
 from vtchat.logs import log
 from vtchat.models import ChatRecordDoc, RegistrationRequest, RegistrationSaved, Staff
 from vtchat.services import Services
 from vtchat.store import from_snapshot, to_doc
+
+# The error codes raised here (vtchat.openapi describes them).
+CHAT_NOT_ENDED = declare("chat_not_ended", Conflict, "register a chat after it has ended")
 
 
 def save(svc: Services, *, staff: Staff, request: RegistrationRequest) -> RegistrationSaved:
@@ -35,7 +38,7 @@ def save(svc: Services, *, staff: Staff, request: RegistrationRequest) -> Regist
         session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state != "ended" or session.assigned_at is None or session.ended_at is None:
             raise Conflict(
-                "Registreer een gesprek nadat je het hebt beëindigd.", code="chat_not_ended"
+                "Registreer een gesprek nadat je het hebt beëindigd.", code=CHAT_NOT_ENDED
             )
         if session.record_id is None:
             # Ended before chats left records: make it now, from the session.

@@ -13,15 +13,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from vtchat.access import require_current_token
-from vtchat.errors import Conflict, Forbidden, NotFound, RateLimited
+from vtchat.errors import (
+    CHAT_ENDED,
+    CHAT_NOT_ACTIVE,
+    NOT_YOUR_CHAT,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    declare,
+)
 from vtchat.limits import BucketState, spend_token
 from vtchat.logs import log
 from vtchat.models import MessageAccepted, MessageDoc, MessageRequest, Sender, SessionDoc, Staff
+from vtchat.models.writes import SessionUpdate
 from vtchat.services import Services
 from vtchat.settings import Settings
 from vtchat.store import Store, from_snapshot
 from vtchat.timeline import TimelineWriter
 from vtchat.tokens import SessionClaim
+
+# The error codes raised here (vtchat.openapi describes them).
+CHAT_TOO_LONG = declare(
+    "chat_too_long",
+    Conflict,
+    "the chat reached its maximum number of messages",
+)
+MESSAGE_ID_TAKEN = declare(
+    "message_id_taken",
+    Conflict,
+    "the message id was used for another text or chat",
+)
 
 _ENDED = "Dit gesprek is beëindigd. Start een nieuwe chat als je nog iets wilt vragen."
 _TOO_LONG = (
@@ -97,7 +119,7 @@ class _Post:
             sender_uid=self.staff.uid if self.staff else None,
             advisor_name=self.staff.display_name if self.staff else None,
         )
-        update = {"seq": timeline.seq, **budget}
+        update: SessionUpdate = {"seq": timeline.seq, **budget}
         # `create` fails if a copy of this message got in first, the condition
         # if anyone else wrote the session (and so perhaps took this seq).
         self.store.update(batch, session_ref, update, unchanged_since=snapshot)
@@ -112,7 +134,7 @@ class _Post:
     def _duplicate(self, stored: MessageDoc) -> MessageAccepted:
         staff = self.staff
         if stored.sender != self.sender or (staff is not None and stored.sender_uid != staff.uid):
-            raise Conflict("Dit bericht-id is al gebruikt.", code="message_id_taken")
+            raise Conflict("Dit bericht-id is al gebruikt.", code=MESSAGE_ID_TAKEN)
         return MessageAccepted(
             message_id=self.request.message_id,
             seq=stored.seq,
@@ -120,23 +142,23 @@ class _Post:
             duplicate=True,
         )
 
-    def _admit(self, session: SessionDoc) -> dict[str, object]:
+    def _admit(self, session: SessionDoc) -> SessionUpdate:
         """Refuse a message the chat cannot take; else the session fields it changes."""
         if self.staff is not None:
             # Only the assigned advisor writes: a supervisor takes a chat over first.
             if session.advisor_uid != self.staff.uid:
-                raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code="not_your_chat")
+                raise Forbidden("Dit gesprek is niet aan jou toegewezen.", code=NOT_YOUR_CHAT)
             if session.state != "active":
-                raise Conflict("Dit gesprek is niet actief.", code="chat_not_active")
+                raise Conflict("Dit gesprek is niet actief.", code=CHAT_NOT_ACTIVE)
         if session.state == "ended":
-            raise Conflict(_ENDED, code="chat_ended")
+            raise Conflict(_ENDED, code=CHAT_ENDED)
         if session.seq >= self.config.messages_per_session:
-            raise Conflict(_TOO_LONG, code="chat_too_long")
+            raise Conflict(_TOO_LONG, code=CHAT_TOO_LONG)
         if self.staff is not None:
             return {}
         return self._spend_token(session)
 
-    def _spend_token(self, session: SessionDoc) -> dict[str, object]:
+    def _spend_token(self, session: SessionDoc) -> SessionUpdate:
         bucket = (
             BucketState(session.message_tokens, session.message_tokens_at)
             if session.message_tokens is not None and session.message_tokens_at is not None

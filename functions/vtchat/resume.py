@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import tokens
-from vtchat.errors import Busy, NotFound
+from vtchat.errors import Busy, NotFound, declare
 from vtchat.logs import log
 from vtchat.models import (
     RESUME_ALPHABET,
@@ -39,6 +39,13 @@ from vtchat.models import (
 from vtchat.services import Services
 from vtchat.store import from_snapshot
 from vtchat.timeline import TimelineWriter
+
+# The error codes raised here (vtchat.openapi describes them).
+RESUME_UNKNOWN = declare(
+    "resume_unknown",
+    NotFound,
+    "no running chat has this resume code (wrong, or it ended)",
+)
 
 _UNKNOWN = (
     "Deze code kennen we niet, of het gesprek is al afgelopen. Start een nieuwe chat, of bel "
@@ -72,7 +79,7 @@ def resume(svc: Services, request: ResumeRequest, *, now: datetime | None = None
     session = from_snapshot(SessionDoc, matches[0]) if matches else None
     if session is None or not _running(svc, session, now):
         svc.resume_failures.failed(code, now)
-        raise NotFound(_UNKNOWN, code="resume_unknown")
+        raise NotFound(_UNKNOWN, code=RESUME_UNKNOWN)
     session_id = matches[0].id
     session, generation = _take_over(svc, session_id, now=now)
     log("INFO", "chat_resumed", sessionId=session_id, generation=generation)
@@ -112,7 +119,7 @@ def _take_over(svc: Services, session_id: str, *, now: datetime) -> tuple[Sessio
         snapshot = store.get(ref, transaction=transaction)
         session = from_snapshot(SessionDoc, snapshot) if snapshot.exists else None
         if session is None or not _running(svc, session, now):
-            raise NotFound(_UNKNOWN, code="resume_unknown")
+            raise NotFound(_UNKNOWN, code=RESUME_UNKNOWN)
         generation = session.token_generation + 1
         timeline = TimelineWriter(
             store, transaction, session_id, seq=session.seq, expire_at=session.expire_at

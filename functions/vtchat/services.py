@@ -19,7 +19,7 @@ from google.cloud import firestore
 from google.cloud.pubsub_v1 import PublisherClient
 from jwt.exceptions import PyJWKClientConnectionError, PyJWKClientError, PyJWTError
 
-from vtchat.errors import Forbidden, Unauthenticated, Unavailable
+from vtchat.errors import Forbidden, Unauthenticated, Unavailable, declare
 from vtchat.guesses import WrongCodes
 from vtchat.limits import Seats, WindowBudget
 from vtchat.logs import log
@@ -28,11 +28,34 @@ from vtchat.pushauth import CertsCache
 from vtchat.regions import Directory, PostcodeIndex, load_directory
 from vtchat.schedule import Schedule, load_schedule, parse_schedule
 from vtchat.settings import INTAKE_CEILING, Settings, load_settings, settings
+from vtchat.status import StatusBoard
 from vtchat.store import Store
+
+# The error codes raised here (vtchat.openapi describes them).
+APP_CHECK_INVALID = declare(
+    "app_check_invalid",
+    Unauthenticated,
+    "the App Check token is invalid (only when enforced)",
+)
+NOT_STAFF = declare("not_staff", Forbidden, "the account has no role/org claims")
+SECOND_FACTOR_REQUIRED = declare(
+    "second_factor_required",
+    Forbidden,
+    "signed in without a second factor (`firebase.sign_in_second_factor`), required in production",
+)
+STAFF_DISABLED = declare(
+    "staff_disabled",
+    Unauthenticated,
+    "the staff account is disabled or deleted",
+)
+STAFF_REVOKED = declare(
+    "staff_revoked",
+    Unauthenticated,
+    "the account's sessions were revoked after this sign-in",
+)
 
 if TYPE_CHECKING:
     from vtchat.fanout import Fanout
-    from vtchat.status import StatusBoard
 
 _STAFF_ROLES = ("advisor", "supervisor", "national")
 
@@ -66,8 +89,6 @@ class Services:
 
     @functools.cached_property
     def status_board(self) -> StatusBoard:
-        from vtchat.status import StatusBoard
-
         return StatusBoard(self)
 
     @property
@@ -133,7 +154,7 @@ class Services:
         refusal = Unauthenticated(
             "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
             "Veilig Thuis: 0800 2000.",
-            code="app_check_invalid",
+            code=APP_CHECK_INVALID,
         )
         try:
             # Garbage is refused here, before any key fetch or client set-up.
@@ -179,12 +200,12 @@ class Services:
             )
         except firebase_auth.RevokedIdTokenError as e:
             raise Unauthenticated(
-                "Je aanmelding is ingetrokken. Meld je opnieuw aan.", code="staff_revoked"
+                "Je aanmelding is ingetrokken. Meld je opnieuw aan.", code=STAFF_REVOKED
             ) from e
         except (firebase_auth.UserDisabledError, firebase_auth.UserNotFoundError) as e:
             raise Unauthenticated(
                 "Dit account is uitgeschakeld. Neem contact op met je beheerder.",
-                code="staff_disabled",
+                code=STAFF_DISABLED,
             ) from e
         except (ValueError, firebase_auth.InvalidIdTokenError) as e:
             raise Unauthenticated("Je aanmelding is verlopen. Meld je opnieuw aan.") from e
@@ -198,7 +219,7 @@ class Services:
             require_second_factor(claims)
         role, org = claims.get("role"), claims.get("org")
         if role not in _STAFF_ROLES or not isinstance(org, str) or org not in self.directory:
-            raise Forbidden("Dit account heeft geen toegang tot de chat.", code="not_staff")
+            raise Forbidden("Dit account heeft geen toegang tot de chat.", code=NOT_STAFF)
         name = claims.get("name")
         return Staff(
             uid=str(claims["uid"]),
@@ -221,7 +242,7 @@ def require_second_factor(claims: dict[str, Any]) -> None:
         raise Forbidden(
             "Meld je opnieuw aan met je tweede stap, de code uit je authenticator-app, om "
             "de chat te gebruiken.",
-            code="second_factor_required",
+            code=SECOND_FACTOR_REQUIRED,
         )
 
 

@@ -13,17 +13,34 @@ import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from vtchat.models import RegionStatusOut, StatusResponse
 from vtchat.routing import Staffing, estimate_wait, staffing_by_org, wait_minutes
 
 if TYPE_CHECKING:
-    from vtchat.services import Services
+    from vtchat.regions import Directory
+    from vtchat.schedule import Schedule
+    from vtchat.settings import Settings
+    from vtchat.store import Store
+
+
+class Sources(Protocol):
+    """What the board reads. vtchat.services.Services is one; naming only this
+    keeps status from importing services, which builds the board."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def directory(self) -> Directory: ...
+    @property
+    def schedule(self) -> Schedule: ...
+    @property
+    def settings(self) -> Settings: ...
 
 
 class StatusBoard:
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Sources) -> None:
         self._svc = svc
         self._lock = threading.Lock()
         self._response: StatusResponse | None = None

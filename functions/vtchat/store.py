@@ -24,7 +24,10 @@ from google.cloud.firestore_v1.query import Query
 from google.cloud.firestore_v1.transaction import Transaction
 from pydantic import BaseModel
 
-from vtchat.errors import Unavailable
+from vtchat.errors import Unavailable, declare
+
+# The error codes raised here (vtchat.openapi describes them).
+CONTENTION = declare("contention", Unavailable, "busy: transactions kept aborting; retry shortly")
 
 SESSIONS = "sessions"
 MESSAGES = "messages"
@@ -212,6 +215,15 @@ class Store:
             .limit(limit)
         )
 
+    def expiry_unfinished(self, *, limit: int) -> Query:
+        """Ended chats whose messages did not all get the final expireAt yet."""
+        return (
+            self.client.collection(SESSIONS)
+            .where(filter=where("state", "==", "ended"))
+            .where(filter=where("expiryFinal", "==", False))
+            .limit(limit)
+        )
+
     def expired(self, collection_group: str, before: datetime, *, limit: int) -> Query:
         return (
             self.client.collection_group(collection_group)
@@ -339,7 +351,7 @@ class Store:
                     raise
                 self.counts.add(aborted_rounds=1)
                 if attempt == _BACKOFF_ROUNDS - 1:
-                    raise Unavailable(code="contention") from e
+                    raise Unavailable(code=CONTENTION) from e
                 time.sleep(random.uniform(0, _BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311
         raise AssertionError("unreachable")
 
@@ -362,7 +374,7 @@ class Store:
             except _LOST_RACE as e:
                 self.counts.add(aborted_rounds=1)
                 if attempt_no == rounds - 1:
-                    raise Unavailable(code="contention") from e
+                    raise Unavailable(code=CONTENTION) from e
                 # The winner has committed: the first retry reads its result at
                 # once; only a crowd of writers needs spreading out.
                 if attempt_no:

@@ -20,7 +20,7 @@ from google.api_core import exceptions as api_exceptions
 
 from vtchat import presence, queueing
 from vtchat.access import TAKEN_OVER, read_session, require_current_token
-from vtchat.errors import BadRequest, NotFound
+from vtchat.errors import BadRequest, NotFound, declare
 from vtchat.fanout import QueueChanged
 from vtchat.logs import log
 from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
@@ -28,6 +28,13 @@ from vtchat.routing import estimate_wait, wait_minutes
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
 from vtchat.tokens import SessionClaim
+
+# The error codes raised here (vtchat.openapi describes them).
+BAD_LAST_EVENT_ID = declare(
+    "bad_last_event_id",
+    BadRequest,
+    "Last-Event-ID is not a number of this chat's timeline",
+)
 
 _MAX_EVENT_ID = 10**9
 _EVENT_ID = re.compile(r"[0-9]{1,10}")
@@ -41,10 +48,10 @@ def parse_last_event_id(raw: str | None) -> int:
     # Only the ids this stream sends: int() alone would also take "+1", "1_0" and
     # non-ASCII digits.
     if not _EVENT_ID.fullmatch(raw.strip()):
-        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+        raise BadRequest("Ongeldige Last-Event-ID.", code=BAD_LAST_EVENT_ID)
     value = int(raw.strip())
     if value > _MAX_EVENT_ID:
-        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+        raise BadRequest("Ongeldige Last-Event-ID.", code=BAD_LAST_EVENT_ID)
     return value
 
 
@@ -61,7 +68,7 @@ def open_stream(
     if claim is not None:
         require_current_token(claim, session)
     if after > session.seq:
-        raise BadRequest("Ongeldige Last-Event-ID.", code="bad_last_event_id")
+        raise BadRequest("Ongeldige Last-Event-ID.", code=BAD_LAST_EVENT_ID)
     if session.state == "ended" and after >= session.seq:
         return None
     return _seated(

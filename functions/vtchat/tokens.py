@@ -34,7 +34,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from vtchat.errors import Unauthenticated
+from vtchat.errors import Unauthenticated, declare
+
+# The error codes raised here (vtchat.openapi describes them).
+TOKEN_EXPIRED = declare("token_expired", Unauthenticated, "the session token has expired")
+TOKEN_INVALID = declare("token_invalid", Unauthenticated, "the session token is not valid")
 
 PREFIX = "vt1."
 _MAX_TOKEN_LENGTH = 512
@@ -79,13 +83,13 @@ def is_session_token(token: str) -> bool:
 def _signing_key(payload: object, *, key: bytes, previous: bytes | None) -> bytes:
     """The configured key the (not yet verified) payload names; refused if none."""
     if not isinstance(payload, dict):
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     if "k" not in payload:
         return key  # issued before key ids existed
     for candidate in (key, previous):
         if candidate is not None and payload["k"] == key_id(candidate):
             return candidate
-    raise Unauthenticated(code="token_invalid")
+    raise Unauthenticated(code=TOKEN_INVALID)
 
 
 def verify(
@@ -97,32 +101,32 @@ def verify(
     only while a rotation is under way (docs/deploy.md).
     """
     if len(token) > _MAX_TOKEN_LENGTH or not token.startswith(PREFIX):
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     body, _, signature = token[len(PREFIX) :].partition(".")
     if not body or not signature:
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     try:
         # Read before the signature is checked, only to pick the key that
         # checks it: the payload is trusted only once that check passed.
         payload = json.loads(_unb64(body))
     except (ValueError, binascii.Error, RecursionError) as e:
-        raise Unauthenticated(code="token_invalid") from e
+        raise Unauthenticated(code=TOKEN_INVALID) from e
     signing_key = _signing_key(payload, key=key, previous=previous)
     if not hmac.compare_digest(signature, _sign(signing_key, body)):
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     try:
         session_id = payload["s"]
         expires_at = datetime.fromtimestamp(int(payload["e"]), tz=UTC)
         generation = payload.get("g", 0)
     except (ValueError, KeyError, TypeError, AttributeError, binascii.Error) as e:
-        raise Unauthenticated(code="token_invalid") from e
+        raise Unauthenticated(code=TOKEN_INVALID) from e
     if not isinstance(session_id, str) or not session_id:
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     if type(generation) is not int or not 0 <= generation <= _MAX_GENERATION:
-        raise Unauthenticated(code="token_invalid")
+        raise Unauthenticated(code=TOKEN_INVALID)
     if expires_at <= (now or datetime.now(UTC)):
         raise Unauthenticated(
             "Dit gesprek is verlopen. Start een nieuwe chat als je nog vragen hebt.",
-            code="token_expired",
+            code=TOKEN_EXPIRED,
         )
     return SessionClaim(session_id=session_id, expires_at=expires_at, generation=generation)

@@ -16,7 +16,15 @@ from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import assignment, queueing
 from vtchat.access import session_for_staff
-from vtchat.errors import Conflict, Forbidden
+from vtchat.errors import (
+    ADVISOR_OFFLINE,
+    AT_CAPACITY,
+    CHAT_NOT_ACTIVE,
+    NOT_SUPERVISOR,
+    Conflict,
+    Forbidden,
+    declare,
+)
 from vtchat.logs import log
 from vtchat.models import (
     AdvisorDoc,
@@ -29,6 +37,15 @@ from vtchat.models import (
 from vtchat.services import Services
 from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
+
+# The error codes raised here (vtchat.openapi describes them).
+NOT_A_COLLEAGUE = declare(
+    "not_a_colleague",
+    Forbidden,
+    "a colleague must be of the chat's organisation",
+)
+SAME_ADVISOR = declare("same_advisor", Conflict, "the chat is this colleague's already")
+SAME_ORG = declare("same_org", Conflict, "the chat is this organisation's already")
 
 # The console counts today's transfers; a day later the record is of no use.
 TRANSFER_KEPT = timedelta(hours=24)
@@ -47,13 +64,13 @@ def transfer(
         session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state != "active" or session.advisor_uid is None:
             raise Conflict(
-                "Alleen een lopend gesprek kan worden overgedragen.", code="chat_not_active"
+                "Alleen een lopend gesprek kan worden overgedragen.", code=CHAT_NOT_ACTIVE
             )
         current_ref = store.advisor(session.advisor_uid)
         current_snap = store.get(current_ref, transaction=transaction)
         if request.to_advisor is not None:
             if request.to_advisor == session.advisor_uid:
-                raise Conflict("Dit gesprek is al van deze collega.", code="same_advisor")
+                raise Conflict("Dit gesprek is al van deze collega.", code=SAME_ADVISOR)
             target_ref = store.advisor(request.to_advisor)
             target_snap = store.get(target_ref, transaction=transaction)
             target = from_snapshot(AdvisorDoc, target_snap) if target_snap.exists else None
@@ -84,7 +101,7 @@ def transfer(
             return session, target.org
         assert request.to_org is not None
         if request.to_org == (session.advisor_org or session.org):
-            raise Conflict("Kies een andere organisatie.", code="same_org")
+            raise Conflict("Kies een andere organisatie.", code=SAME_ORG)
         org = svc.directory.get(request.to_org)
         _release(store, transaction, current_ref, current_snap)
         timeline = _timeline(svc, transaction, request.session_id, session)
@@ -136,19 +153,19 @@ def _check_colleague(
     staff: Staff, session: SessionDoc, target: AdvisorDoc | None, *, taking_over: bool
 ) -> None:
     if target is None or target.status != "online":
-        raise Conflict("Deze collega is niet online.", code="advisor_offline")
+        raise Conflict("Deze collega is niet online.", code=ADVISOR_OFFLINE)
     if taking_over:
         if staff.role != "supervisor":
             raise Forbidden(
-                "Alleen een leidinggevende kan een gesprek overnemen.", code="not_supervisor"
+                "Alleen een leidinggevende kan een gesprek overnemen.", code=NOT_SUPERVISOR
             )
         return
     if target.org != (session.advisor_org or session.org):
         raise Forbidden(
-            "Draag over aan een collega van je eigen organisatie.", code="not_a_colleague"
+            "Draag over aan een collega van je eigen organisatie.", code=NOT_A_COLLEAGUE
         )
     if target.active_count >= target.capacity:
-        raise Conflict("Deze collega heeft al het maximale aantal chats.", code="at_capacity")
+        raise Conflict("Deze collega heeft al het maximale aantal chats.", code=AT_CAPACITY)
 
 
 def _release(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat.access import session_for_staff
-from vtchat.errors import Conflict
+from vtchat.errors import CHAT_ENDED, Conflict
 from vtchat.logs import log
 from vtchat.models import SessionDoc, SessionStateResponse, Staff, UrgentRequest
 from vtchat.services import Services
@@ -27,7 +27,7 @@ def set_urgent(
     def body(transaction: Transaction) -> SessionDoc:
         session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
         if session.state == "ended":
-            raise Conflict("Dit gesprek is al beëindigd.", code="chat_ended")
+            raise Conflict("Dit gesprek is al beëindigd.", code=CHAT_ENDED)
         if request.urgent:
             # The visitor's own "in danger now" stays the reason once given.
             reason = session.urgent_reason if session.urgent else "advisor"

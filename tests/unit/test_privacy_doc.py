@@ -100,7 +100,7 @@ def collections_in_code() -> set[str]:
 def written_keys() -> dict[str, set[str]]:
     """Keys of dict literals passed to a Firestore write (update, set, create), by file."""
     found: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(parsed(path)):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
@@ -114,8 +114,8 @@ def written_keys() -> dict[str, set[str]]:
 
 
 def postcode_fields() -> set[str]:
-    """What `load_postcodes` (vtchat/admin.py) writes into a postcode document."""
-    for node in ast.walk(parsed(PACKAGE / "admin.py")):
+    """What `load_postcodes` (vtchat/cli/admin.py) writes into a postcode document."""
+    for node in ast.walk(parsed(PACKAGE / "cli" / "admin.py")):
         if isinstance(node, ast.FunctionDef) and node.name == "load_postcodes":
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Dict):
