@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f
 # open (the closed hours have their own tests); `make demo` uses the real one.
 ALWAYS_OPEN := VTCHAT_SCHEDULE_FILE=$(CURDIR)/tests/data/schedule-always-open.json
 
-.PHONY: demo test test-fast bench lint typecheck test-python test-rules check-prereqs clean deps
+.PHONY: demo test test-fast test-unit api-types api-types-check bench lint typecheck test-python test-rules check-prereqs clean deps
 
 $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
@@ -39,12 +39,15 @@ typecheck: $(PY_STAMP)
 	$(VPY) -m mypy
 
 # Every suite, inside one emulator stack (reused when one is already running).
-test: deps lint typecheck infra-check web-build browser-deps
+test: deps lint typecheck infra-check api-types-check web-build browser-deps
 	$(ALWAYS_OPEN) $(STACK) exec -- $(MAKE) --no-print-directory test-rules test-python test-browser
 
 # The fast tier: lint, types and the unit tests (contracts, OpenAPI, pure
 # logic); no emulator, no browser. About a minute; `make test` runs it all.
-test-fast: $(PY_STAMP) lint typecheck
+test-fast: lint typecheck test-unit
+
+# The unit tests alone: the tests that need no emulator, in seconds.
+test-unit: $(PY_STAMP)
 	$(VPY) -m pytest -q tests/unit
 
 test-rules: tests/js/node_modules/.package-lock.json
@@ -64,6 +67,15 @@ UNLIMITED := VTCHAT_MESSAGES_PER_MINUTE=100000 VTCHAT_MESSAGE_BURST=100000 \
 # The console's part drives the built console in Debian's Chromium.
 bench: deps web-build browser-deps
 	$(ALWAYS_OPEN) $(UNLIMITED) $(STACK) exec -- $(VPY) tests/bench/run.py
+
+# The TypeScript types in web/shared/api, generated from docs/openapi.json and
+# the Firestore document models (vtchat.cli.api_types); `make test` fails when
+# they are stale.
+api-types: $(PY_STAMP) web-deps
+	$(VPY) -m vtchat.cli.api_types
+
+api-types-check: $(PY_STAMP) web-deps
+	$(VPY) -m vtchat.cli.api_types --check
 
 clean:
 	rm -rf $(VENV) emulators/node_modules tests/js/node_modules web/node_modules web/dist web/release \

@@ -8,11 +8,10 @@ import os
 import queue
 import subprocess
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.support import ROOT
+from tests.support import ROOT, wait_until
 
 AGENT = ROOT / "tests" / "js" / "advisor_agent.mjs"
 
@@ -60,15 +59,25 @@ class AdvisorAgent:
         return self.command("call", name=name, body=body)
 
     def wait_for(
-        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20
+        self,
+        predicate: Callable[[dict[str, Any]], bool],
+        timeout: float = 20,
+        *,
+        what: str = "the agent's event the test waits for",
     ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            event = self.events.get(timeout=max(0.01, deadline - time.monotonic()))
+        """The first event (from now on) that `predicate` accepts; the ones before are dropped."""
+
+        def next_match() -> dict[str, Any] | None:
+            # Blocking on the queue, not polling it: the benchmark times these events.
+            try:
+                event = self.events.get(timeout=0.1)
+            except queue.Empty:
+                return None
             if event.get("event") == "error":
                 raise AssertionError(f"listener failed: {event}")
-            if predicate(event):
-                return event
+            return event if predicate(event) else None
+
+        return wait_until(next_match, what, timeout, every=0)
 
     def close(self) -> None:
         if self._process.poll() is None:

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 import requests
 
-from tests.support import ROOT
+from tests.support import ROOT, wait_until
 
 SERVE_FUNCTIONS = ROOT / "emulators" / "one_process.py"
 HOLD_REPLY_ENV = "VTCHAT_TEST_HOLD_REPLY_FILE"
@@ -105,19 +105,21 @@ class FunctionsProcess:
         return time.monotonic() - began
 
     def _wait_healthy(self, began: float) -> None:
-        assert self._proc is not None
-        while time.monotonic() - began < _READY_TIMEOUT_SECONDS:
-            if self._proc.poll() is not None:
+        proc = self._proc
+        assert proc is not None
+
+        def healthy() -> bool:
+            if proc.poll() is not None:
                 raise RuntimeError(
-                    f"functions server exited with {self._proc.returncode}; see {self.log_path}"
+                    f"functions server exited with {proc.returncode}; see {self.log_path}"
                 )
             try:
-                if requests.get(f"{self.base_url}/healthz", timeout=1).ok:
-                    return
+                return requests.get(f"{self.base_url}/healthz", timeout=1).ok
             except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"functions server not healthy in time; see {self.log_path}")
+                return False
+
+        left = _READY_TIMEOUT_SECONDS - (time.monotonic() - began)
+        wait_until(healthy, f"a healthy functions server (see {self.log_path})", left, every=0.05)
 
     def hold_next_reply(self) -> None:
         """The next message stored is committed but not answered (until the kill)."""
@@ -129,12 +131,12 @@ class FunctionsProcess:
         """The id of the message whose reply is being held back."""
         assert self.hold_file is not None, "started without the hold hook"
         held = self.hold_file.with_suffix(".held")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if held.exists() and (message_id := held.read_text().strip()):
-                return message_id
-            time.sleep(0.002)
-        raise AssertionError("no reply was held back")
+        return wait_until(
+            lambda: held.read_text().strip() if held.exists() else "",
+            "a reply held back",
+            timeout,
+            every=0.002,
+        )
 
     def kill(self) -> None:
         """SIGKILL: no goodbye, in-flight requests and streams are cut off."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import functions_framework
 import requests
@@ -27,8 +28,37 @@ SAMPLE_PC4 = ROOT / "emulators" / "data" / "pc4_sample.csv"
 ALWAYS_OPEN_SCHEDULE = ROOT / "tests" / "data" / "schedule-always-open.json"
 
 
+T = TypeVar("T")
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def wait_until(
+    predicate: Callable[[], T | None],
+    what: str,
+    timeout: float = 10.0,
+    *,
+    every: float = 0.1,
+    pause: Callable[[float], object] = time.sleep,
+) -> T:
+    """Ask `predicate` until it answers something truthy, and return that answer.
+
+    Fails after `timeout` seconds naming `what` and the last answer seen. The
+    predicate is asked at least once and once more after the deadline passed,
+    so a slow predicate (a blocking pull) still gets its last word. `pause` is
+    for pages driven by Playwright's sync API, whose events arrive only while
+    Playwright has control (`lambda s: page.wait_for_timeout(s * 1000)`).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        last = predicate()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}; last seen: {last!r}")
+        pause(every)
 
 
 # --- Auth emulator ------------------------------------------------------------------
@@ -122,10 +152,19 @@ class Functions:
         body.update(overrides)
         body.setdefault("proof", self.proof())
         response = self.post("intake", body)
-        if str((response.get_json().get("error") or {}).get("code")) == "proof_harder":
-            # As the widget does: solve the harder puzzle the refusal carries.
-            puzzle = response.get_json()["error"]["details"]["challenge"]
-            body["proof"] = solve(ChallengeResponse.model_validate(puzzle))
+        for attempt in range(3):
+            code = str((response.get_json().get("error") or {}).get("code"))
+            if code == "proof_harder":
+                # As the widget does: solve the harder puzzle the refusal carries.
+                puzzle = response.get_json()["error"]["details"]["challenge"]
+                body["proof"] = solve(ChallengeResponse.model_validate(puzzle))
+            elif response.status_code == 503:
+                # As clients do after a transient Firestore error (an emulator
+                # under load cancels calls): a moment later, with a new puzzle.
+                time.sleep(0.2 * 2**attempt)
+                body["proof"] = self.proof()
+            else:
+                break
             response = self.post("intake", body)
         assert response.status_code == 201, response.get_json()
         return dict(response.get_json())

@@ -14,7 +14,6 @@ import html
 import os
 import shutil
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -25,7 +24,7 @@ import pytest
 import requests
 
 from tests.processes import free_port
-from tests.support import ROOT, StaffLogin, create_staff
+from tests.support import ROOT, StaffLogin, create_staff, wait_until
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
@@ -143,14 +142,16 @@ def emulators(stack: dict[str, str]) -> dict[str, str]:
 
     from tests.support import PROJECT
 
-    for attempt in range(10):
+    def reset() -> bool:
         try:
             reset_firestore(stack["FIRESTORE_EMULATOR_HOST"], PROJECT)
-            break
         except RuntimeError as error:
-            if "409" not in str(error) or attempt == 9:
+            if "409" not in str(error):
                 raise
-            time.sleep(0.5)
+            return False
+        return True
+
+    wait_until(reset, "a Firestore reset without a held lock (409)", 5.0, every=0.5)
     reset_auth(stack["FIREBASE_AUTH_EMULATOR_HOST"], PROJECT)
     return stack
 
@@ -205,16 +206,14 @@ class AdvisorClient:
 
     def session_id(self, timeout: float = 15.0) -> str:
         """The chat assigned to this advisor (read with the admin client, like the console)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def active() -> list[str]:
             query = self.svc.store.client.collection("sessions").where(
                 "advisorUid", "==", self.login.uid
             )
-            docs = [d for d in query.stream() if d.to_dict().get("state") == "active"]
-            if docs:
-                return str(docs[0].id)
-            time.sleep(0.2)
-        raise AssertionError("no chat was assigned to the advisor")
+            return [d.id for d in query.stream() if d.to_dict().get("state") == "active"]
+
+        return str(wait_until(active, "a chat assigned to the advisor", timeout, every=0.2)[0])
 
     def say(self, session_id: str, text: str) -> None:
         import uuid
@@ -233,12 +232,12 @@ class AdvisorClient:
         return [(d["sender"], d["text"]) for d in docs if d.get("kind") == "text"]
 
     def wait_for_text(self, session_id: str, text: str, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if ("visitor", text) in self.texts(session_id):
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"the advisor never got {text!r}")
+        wait_until(
+            lambda: ("visitor", text) in self.texts(session_id),
+            f"the advisor to get {text!r}",
+            timeout,
+            every=0.2,
+        )
 
     def end(self, session_id: str) -> None:
         self.post("end", {"sessionId": session_id}).raise_for_status()

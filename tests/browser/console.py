@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 import uuid
 from typing import Any
 
@@ -13,7 +12,7 @@ from emulators.visitor import post_intake
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DIST, Site
-from tests.support import PROJECT, StaffLogin
+from tests.support import PROJECT, StaffLogin, wait_until
 
 TIMEOUT = 15_000
 
@@ -89,13 +88,8 @@ def sms_codes(phone: str) -> list[str]:
 
 def next_sms_code(phone: str, seen: int, timeout: float = 10.0) -> str:
     """The code sent to `phone` after the first `seen` ones."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        codes = sms_codes(phone)
-        if len(codes) > seen:
-            return codes[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no new SMS code for {phone}")
+    codes = wait_until(lambda: sms_codes(phone)[seen:], f"a new SMS code for {phone}", timeout)
+    return codes[-1]
 
 
 def enrol_sms(login: StaffLogin, phone: str) -> None:
@@ -138,6 +132,32 @@ def expect_console(page: Page, login: StaffLogin) -> None:
         timeout=TIMEOUT
     )
     expect(page.locator(".who")).to_contain_text(login.display_name, timeout=TIMEOUT)
+
+
+# An advisor's console listeners, by the names web/console/src/metered.ts counts them under.
+ADVISOR_LISTENERS = ("queue", "offered", "mine", "advisors")
+
+
+def listener_reads(page: Page) -> dict[str, int]:
+    """The Firestore reads billed so far per console listener (`window.__vtchatReads`)."""
+    return dict(page.evaluate("() => ({ ...(window.__vtchatReads?.byListener ?? {}) })"))
+
+
+def first_snapshots(page: Page, since: dict[str, int]) -> None:
+    """Until each advisor listener has had its first answer from the server after `since`.
+
+    A listener's first server answer costs at least one read (an empty result
+    too); one from the cache costs none. Then one frame and one task more, for
+    a render the snapshot may have scheduled. What is not on the page now did
+    not come with the first snapshot: a negative check can look.
+    """
+    page.wait_for_function(
+        """([names, since]) => names.every(
+            (n) => (window.__vtchatReads?.byListener?.[n] ?? 0) > (since[n] ?? 0))""",
+        arg=[list(ADVISOR_LISTENERS), since],
+        timeout=TIMEOUT,
+    )
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
 
 
 def set_status(page: Page, status: str) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser import widget as w
 from tests.browser.conftest import AdvisorClient, Site
+from tests.support import wait_until
 
 
 def _start_chat(page: Page, site: Site, api_url: str, **intake: object) -> None:
@@ -47,10 +47,7 @@ def test_quick_exit_button_leaves_no_trace(
     page.go_forward()
     assert page.url.endswith("/neutraal.html")
     # The anonymous session was ended (keepalive leave).
-    deadline = time.monotonic() + 10
-    while advisor.state(session_id) != "ended" and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert advisor.state(session_id) == "ended"
+    wait_until(lambda: advisor.state(session_id) == "ended", "the session ended", 10, every=0.2)
     w.shot(page, artifacts, "08-after-quick-exit")
 
 

@@ -14,6 +14,9 @@ Deterministic (derandomized Hypothesis, no example database) and bounded
 (EXAMPLES per operation and mode) so the run stays well under a minute. The
 event stream is fuzzed with an ended chat's token: its answers are then all
 finite (a full replay, 204, or an error), so nothing waits for new events.
+
+Each test stands on its own (run one with -k, or in any order): its own app,
+its own world, the instance's in-memory state fresh, and its own tally.
 """
 
 from __future__ import annotations
@@ -119,23 +122,28 @@ class World:
         return tokens_by_kind[kind]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def app() -> Any:
+    """The entry points as one app, built afresh for each test (a fifth of a second)."""
     return build_app()
 
 
-@pytest.fixture(autouse=True)
-def fresh_budgets(svc: Any) -> Iterator[None]:
-    """Give each run, and the tests after this module, the instance's full budgets.
+# What an instance keeps in memory between requests: budgets (vtchat.limits),
+# the cached status board, the stream seats, the postcode table read so far.
+INSTANCE_STATE = ("intake_budget", "resume_failures", "status_board", "stream_seats", "postcodes")
 
-    Intakes and failed resumes are budgeted per instance (vtchat.limits), and the
-    tests share one instance: the fuzzer's hundreds of calls must not leave it spent.
+
+@pytest.fixture(autouse=True)
+def fresh_instance(svc: Any) -> Iterator[None]:
+    """Each test, and the tests after this module, on an instance as if just started.
+
+    The tests share one instance (one Services): the fuzzer's hundreds of calls
+    must neither leave its budgets spent nor hand its caches to the next test.
     """
-    budgets = ("intake_budget", "resume_failures")
-    for name in budgets:
+    for name in INSTANCE_STATE:
         svc.__dict__.pop(name, None)
     yield
-    for name in budgets:
+    for name in INSTANCE_STATE:
         svc.__dict__.pop(name, None)
 
 
@@ -215,13 +223,15 @@ OPERATIONS = [
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     if mode.is_positive or _takes_input(endpoint)
 ]
-SENT: Counter[str] = Counter()
 
 
 @pytest.mark.parametrize(("endpoint", "mode"), OPERATIONS)
 def test_every_answer_matches_the_description(
     endpoint: Endpoint, mode: GenerationMode, world: World, app: Any
 ) -> None:
+    """Every answer as described; and the valid requests of an operation reach its success
+    answer at least once (answers that are all 4xx would test only the refusals)."""
+    sent: Counter[str] = Counter()
     operation = SCHEMA[f"/api/{endpoint.name}"][endpoint.method]
     strategy = operation.as_strategy(generation_mode=mode)
     credentials = CREDENTIALS[endpoint.audience]
@@ -244,15 +254,22 @@ def test_every_answer_matches_the_description(
         if case.headers:
             case.headers.pop("Authorization", None)
         response = case.call_and_validate(app=app, headers=headers, checks=CHECKS)
-        SENT[f"{endpoint.name} {mode.value} {kind} {response.status_code}"] += 1
+        sent[f"{endpoint.name} {mode.value} {kind} {response.status_code}"] += 1
 
     if mode.is_positive:
-        _send_the_documented_example(operation, endpoint, world, app)
+        _send_the_documented_example(operation, endpoint, world, app, sent)
     fuzz()
+    # The tally (operation, mode, credential, status: count) shows with -s or on failure.
+    for key, count in sorted(sent.items()):
+        print(f"{key}: {count}")
+    print(f"requests: {sum(sent.values())}")
+    if mode.is_positive:
+        succeeded = [key for key in sent if key.split()[-1].startswith("2")]
+        assert succeeded, f"{endpoint.name}: never a 2xx"
 
 
 def _send_the_documented_example(
-    operation: Any, endpoint: Endpoint, world: World, app: Any
+    operation: Any, endpoint: Endpoint, world: World, app: Any, sent: Counter[str]
 ) -> None:
     """The row's example, aimed at the live chat, with each valid credential: a success path
     that does not depend on what the fuzzer happens to draw."""
@@ -279,7 +296,7 @@ def _send_the_documented_example(
             token = world.lead.id_token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         response = case.call_and_validate(app=app, headers=headers, checks=CHECKS)
-        SENT[f"{endpoint.name} example {kind} {response.status_code}"] += 1
+        sent[f"{endpoint.name} example {kind} {response.status_code}"] += 1
 
 
 def test_a_real_stream_replays_events_that_match_the_schema(world: World, app: Any) -> None:
@@ -305,16 +322,3 @@ def test_a_real_stream_replays_events_that_match_the_schema(world: World, app: A
             "components": DOCUMENT["components"],
         }
         jsonschema.validate(event.data, data, cls=jsonschema.Draft202012Validator)
-
-
-def test_the_fuzz_reached_the_success_answer_of_every_operation() -> None:
-    """Guards the fuzzing itself: answers that are all 4xx would test only the refusals."""
-    fuzzed = {key.split()[0] for key in SENT}
-    if fuzzed != set(ENDPOINTS_BY_NAME):
-        pytest.skip("runs after the whole fuzz run only")
-    # The tally (operation, mode, credential, status: count) shows with -s or on failure.
-    for key, count in sorted(SENT.items()):
-        print(f"{key}: {count}")
-    print(f"requests: {sum(SENT.values())}")
-    succeeded = {key.split()[0] for key in SENT if key.split()[-1].startswith("2")}
-    assert succeeded == fuzzed, f"never a 2xx: {sorted(fuzzed - succeeded)}"

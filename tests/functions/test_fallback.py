@@ -12,7 +12,6 @@ import base64
 import contextlib
 import json
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +20,7 @@ import pytest
 from google.api_core import exceptions as api_exceptions
 from google.cloud import pubsub_v1
 
-from tests.support import PROJECT, Functions, everyone_present, read_events
+from tests.support import PROJECT, Functions, everyone_present, read_events, wait_until
 from vtchat import availability, fallback, housekeeping, lifecycle, topics
 from vtchat.models import AvailabilityRequest, Staff
 from vtchat.routing import Offer
@@ -52,12 +51,15 @@ class Offers:
 
     def pull(self, org: str, *, expect: int, timeout: float = 15) -> list[Any]:
         received: list[Any] = []
-        deadline = time.monotonic() + timeout
-        while len(received) < expect and time.monotonic() < deadline:
+
+        def all_in() -> bool:
             answer = self.subscriber.pull(
                 subscription=self.path(org), max_messages=expect - len(received), timeout=5
             )
             received.extend(answer.received_messages)
+            return len(received) >= expect
+
+        wait_until(all_in, f"{expect} deliveries to {org}", timeout, every=0)
         assert len(received) == expect, f"{org}: {len(received)} of {expect} deliveries"
         return received
 
@@ -360,18 +362,18 @@ def test_a_delivery_that_keeps_failing_ends_in_the_dead_letter_topic(
         topic, b"not an offer", **{topics.candidate_attribute(NEAR): "1"}
     ).result()
     statuses = []
-    deadline = time.monotonic() + 60
-    dead: list[Any] = []
-    while not dead and time.monotonic() < deadline:
+
+    def dead_letters() -> list[Any]:
         answer = offers.subscriber.pull(subscription=offers.path(NEAR), max_messages=1, timeout=2)
         for received in answer.received_messages:
             statuses.append(offers.push(functions, NEAR, received))
-        dead = list(
+        return list(
             offers.subscriber.pull(
                 subscription=offers.dead_letters(), max_messages=1, timeout=2
             ).received_messages
         )
-    assert dead, f"no dead letter after {len(statuses)} deliveries"
+
+    dead = wait_until(dead_letters, "a dead letter after the failed deliveries", 60, every=0)
     assert dead[0].message.data == b"not an offer"
     assert set(statuses) == {400}
     assert len(statuses) == topics.MAX_DELIVERY_ATTEMPTS

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from google.cloud import firestore
 
-from tests.support import Functions, new_id
+from tests.support import Functions, new_id, wait_until
 from vtchat.fanout import Fanout, QueueChanged
 from vtchat.models import MessageDoc
 
@@ -39,17 +39,29 @@ def post(functions: Functions, chat: dict[str, Any], text: str) -> int:
     return int(response.get_json()["seq"])
 
 
-def drain(mailbox: queue.Queue[Any], want: set[int], timeout: float = 10.0) -> set[int]:
-    """The seqs of the entries that arrived, until all of `want` did or time ran out."""
+def drain(
+    mailbox: queue.Queue[Any],
+    want: set[int],
+    timeout: float = 10.0,
+    *,
+    taken: list[MessageDoc] | None = None,
+) -> set[int]:
+    """The seqs of the entries taken off the mailbox (kept in `taken` when given)
+    until all of `want` had arrived."""
     seen: set[int] = set()
-    deadline = time.monotonic() + timeout
-    while not want <= seen and time.monotonic() < deadline:
+
+    def arrived() -> bool:
         try:
             item = mailbox.get(timeout=0.1)
         except queue.Empty:
-            continue
+            return False
         if isinstance(item, MessageDoc):
             seen.add(item.seq)
+            if taken is not None:
+                taken.append(item)
+        return want <= seen
+
+    wait_until(arrived, f"entries {sorted(want)} on the mailbox", timeout, every=0)
     return seen
 
 
@@ -64,13 +76,21 @@ def test_entries_reach_their_own_session_only(
     other: queue.Queue[Any] = queue.Queue()
     fanout.subscribe(other, session_id=theirs["sessionId"], org=None)
     fanout.unsubscribe(other, session_id=theirs["sessionId"], org=None)
+    # A stream still open on their session: it hearing their entry shows the
+    # listener has handed that entry out, so a stray copy would be out too.
+    witness: queue.Queue[Any] = queue.Queue()
+    fanout.subscribe(witness, session_id=theirs["sessionId"], org=None)
+    their_seq = post(functions, theirs, "niet voor mij")
+    assert their_seq in drain(witness, {their_seq})
+    # Ours comes after it, in a later snapshot: the one that carried theirs is done.
     seq = post(functions, mine, "voor mij")
-    post(functions, theirs, "niet voor mij")
-    assert seq in drain(box, {seq})
-    time.sleep(0.5)  # a stray delivery would have arrived by now
-    strays = [i for i in list(box.queue) if isinstance(i, MessageDoc) and i.seq != seq]
-    assert all(i.text == "voor mij" for i in strays if i.kind == "text")
+    heard: list[MessageDoc] = []
+    assert seq in drain(box, {seq}, taken=heard)
+    heard += [i for i in list(box.queue) if isinstance(i, MessageDoc)]
+    # Only ours, if perhaps twice (two listeners overlap while the window rolls).
+    assert {i.text for i in heard if i.kind == "text"} == {"voor mij"}
     assert other.empty()
+    fanout.unsubscribe(witness, session_id=theirs["sessionId"], org=None)
     assert fanout.streams == 1
 
 
@@ -130,14 +150,18 @@ def test_queue_changes_reach_the_waiting_streams_of_that_organisation(
 
 
 def queue_lengths(box: queue.Queue[Any], *, until: int) -> int:
-    """The longest queue seen on the stream's mailbox, until `until` or 10 s."""
-    deadline = time.monotonic() + 10
+    """The longest queue seen on the stream's mailbox, once one of `until` was (10 s at most)."""
     longest = 0
-    while longest < until and time.monotonic() < deadline:
+
+    def long_enough() -> bool:
+        nonlocal longest
         try:
             item = box.get(timeout=0.1)
         except queue.Empty:
-            continue
+            return False
         if isinstance(item, QueueChanged):
             longest = max(longest, len(item.waiting))
+        return longest >= until
+
+    wait_until(long_enough, f"a queue of {until} on the mailbox", 10, every=0)
     return longest

@@ -32,7 +32,15 @@ from emulators.visitor import post_intake
 
 from tests.functions.test_fallback import NEAR, NEXT, ORIGIN, WIDER, Offers, offers, online
 from tests.processes import FunctionsProcess
-from tests.support import PROJECT, Functions, SseEvent, create_staff, new_id, parse_sse
+from tests.support import (
+    PROJECT,
+    Functions,
+    SseEvent,
+    create_staff,
+    new_id,
+    parse_sse,
+    wait_until,
+)
 from vtchat import assignment, fallback, housekeeping, queueing
 from vtchat.services import Services
 
@@ -303,9 +311,10 @@ class RetryingClient:
         body = {"sessionId": session_id, "messageId": message_id, "text": text}
         backoff = 0.05
         began = time.monotonic()
-        # Longer than the 60 s an abandoned transaction's locks may be held.
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
+
+        def accepted() -> dict[str, Any] | None:
+            """One try; after a refusal it first waits as the client would (the retry's pace)."""
+            nonlocal backoff
             self._count(requests=1)
             try:
                 response = self.http.post(f"{self.api}/messages", json=body, timeout=15)
@@ -314,19 +323,21 @@ class RetryingClient:
             if response is not None and response.status_code == 429:
                 self._count(rate_limited_waits=1)
                 time.sleep(float(response.headers.get("Retry-After", "1")))
-                continue
+                return None
             if response is None or response.status_code >= 500:
                 self._count(retries=1)
                 time.sleep(backoff)
                 backoff = min(backoff * 2, 0.5)
-                continue
+                return None
             assert response.status_code in (200, 201), response.text
-            answer: dict[str, Any] = response.json()
-            self._count(duplicate_answers=int(bool(answer["duplicate"])))
-            self.acknowledged += 1
-            self.longest_wait = max(self.longest_wait, time.monotonic() - began)
-            return answer
-        raise AssertionError(f"message {message_id} not accepted in 90 s")
+            return dict(response.json())
+
+        # Longer than the 60 s an abandoned transaction's locks may be held.
+        answer = wait_until(accepted, f"message {message_id} accepted", 90, every=0)
+        self._count(duplicate_answers=int(bool(answer["duplicate"])))
+        self.acknowledged += 1
+        self.longest_wait = max(self.longest_wait, time.monotonic() - began)
+        return answer
 
 
 class ResumingStream(threading.Thread):
@@ -380,10 +391,15 @@ class ResumingStream(threading.Thread):
     def finish(self, until_seq: int, timeout: float) -> None:
         """Wait until `until_seq` was delivered; the open connection is left to the teardown."""
         self.until_seq = until_seq
-        deadline = time.monotonic() + timeout
-        while not self.done() and self.failure is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        self._stopping.set()
+        try:
+            wait_until(
+                lambda: self.done() or self.failure is not None,
+                f"the stream to deliver entry {until_seq}",
+                timeout,
+                every=0.01,
+            )
+        finally:
+            self._stopping.set()
         if self.failure is not None:
             raise self.failure
 
@@ -468,8 +484,12 @@ def test_a_killed_instance_mid_burst_loses_and_doubles_nothing(
     outage: dict[str, Any] = {}
 
     def kill_a_third_in() -> None:
-        while sum(c.acknowledged for c in clients.values()) < 2 * CRASH_BURST // 3:
-            time.sleep(0.005)
+        wait_until(
+            lambda: sum(c.acknowledged for c in clients.values()) >= 2 * CRASH_BURST // 3,
+            "a third of the burst acknowledged",
+            120,  # before the test gives up on the burst's threads (180 s)
+            every=0.005,
+        )
         if timing == "between commit and reply":
             # Both senders park between messages; then only the visitor sends,
             # and the instance dies after storing that message, before replying.
