@@ -72,52 +72,17 @@ def start_chat(
 ) -> IntakeResponse:
     """Queue a new chat. Over HTTP the intake's proof was redeemed first (main.intake)."""
     now = now or datetime.now(UTC)
-    retry_after = svc.intake_budget.admit(now)
-    if retry_after is not None:
-        log("WARNING", "intake_refused", reason="instance_budget")
-        raise Busy(retry_after_seconds=retry_after)
+    _admit(svc, now=now)
     region, serving = place(svc, request, now=now)
+    _admit_to_queue(svc, serving)
     config = svc.settings
-    if svc.status_board.waiting(serving) >= config.max_waiting_per_org:
-        # Nobody could be reached in reasonable time: the phone is the better way.
-        log("WARNING", "intake_refused", reason="queue_full", org=serving)
-        raise Busy(retry_after_seconds=int(config.mean_chat.total_seconds()))
     token_expiry = now + config.session_max_lifetime
-    # Provisional: replaced by endedAt + retention when the chat ends.
-    expire_at = token_expiry + config.content_retention
-    session_id = new_session_id()
-    store = svc.store
-    ticket = queueing.new_ticket(now, urgent=request.in_danger)
     resume_code = resume.new_code()
-    session = SessionDoc(
-        region=region.id,
-        org=serving,
-        state="waiting",
-        nickname=request.nickname,
-        age_band=age_band(request.age),
-        gender=request.gender,
-        answers=request.answers.model_dump(by_alias=True, exclude_none=True),
-        created_at=now,
-        queued_at=now,
-        ticket=ticket,
-        seq=1,
-        # Presence starts at the intake: a visitor who never opens the stream is gone soon.
-        visitor_presence="connected",
-        visitor_seen_at=now,
-        urgent=request.in_danger,
-        urgent_reason="in_danger" if request.in_danger else None,
-        resume_key=resume.resume_key(svc, resume_code),
-        expire_at=expire_at,
+    session_id = new_session_id()
+    session = _new_session(
+        svc, request, region=region.id, org=serving, resume_code=resume_code, now=now
     )
-
-    # A transaction only for its retries: the emulator may abort even blind writes.
-    def body(transaction: Transaction) -> None:
-        timeline = TimelineWriter(store, transaction, session_id, seq=0, expire_at=expire_at)
-        timeline.system("queued")
-        store.create(transaction, store.session(session_id), to_doc(session))
-        queueing.join(store, transaction, org=serving, ticket=ticket)
-
-    store.run_transaction(body)
+    _create(svc, session_id, session)
     log(
         "INFO",
         "chat_started",
@@ -126,13 +91,7 @@ def start_chat(
         org=serving,
         urgent=request.in_danger,
     )
-    assigned = assignment.dispatch_quietly(svc, org=serving)
-    if not any(item.session_id == session_id for item in assigned):
-        try:
-            fallback.offer_if_unstaffed(svc, session_id=session_id, session=session, now=now)
-        except (Unavailable, api_exceptions.GoogleAPICallError) as e:
-            # The chat is safely queued; the next tick offers it.
-            log("WARNING", "offer_deferred", sessionId=session_id, reason=type(e).__name__)
+    _dispatch(svc, session_id, session, now=now)
     return IntakeResponse(
         session_id=session_id,
         token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),
@@ -141,3 +100,83 @@ def start_chat(
         resume_code=resume.display(resume_code),
         stream_url=svc.settings.stream_url,
     )
+
+
+def _admit(svc: Services, *, now: datetime) -> None:
+    """Busy once this instance has taken its share of intakes for now."""
+    retry_after = svc.intake_budget.admit(now)
+    if retry_after is not None:
+        log("WARNING", "intake_refused", reason="instance_budget")
+        raise Busy(retry_after_seconds=retry_after)
+
+
+def _admit_to_queue(svc: Services, org: str) -> None:
+    """Busy once the organisation's line is full."""
+    config = svc.settings
+    if svc.status_board.waiting(org) >= config.max_waiting_per_org:
+        # Nobody could be reached in reasonable time: the phone is the better way.
+        log("WARNING", "intake_refused", reason="queue_full", org=org)
+        raise Busy(retry_after_seconds=int(config.mean_chat.total_seconds()))
+
+
+def _new_session(
+    svc: Services,
+    request: IntakeRequest,
+    *,
+    region: str,
+    org: str,
+    resume_code: str,
+    now: datetime,
+) -> SessionDoc:
+    """The waiting session the intake form becomes (not yet stored)."""
+    config = svc.settings
+    return SessionDoc(
+        region=region,
+        org=org,
+        state="waiting",
+        nickname=request.nickname,
+        age_band=age_band(request.age),
+        gender=request.gender,
+        answers=request.answers.model_dump(by_alias=True, exclude_none=True),
+        created_at=now,
+        queued_at=now,
+        ticket=queueing.new_ticket(now, urgent=request.in_danger),
+        seq=1,
+        # Presence starts at the intake: a visitor who never opens the stream is gone soon.
+        visitor_presence="connected",
+        visitor_seen_at=now,
+        urgent=request.in_danger,
+        urgent_reason="in_danger" if request.in_danger else None,
+        resume_key=resume.resume_key(svc, resume_code),
+        # Provisional: replaced by endedAt + retention when the chat ends.
+        expire_at=now + config.session_max_lifetime + config.content_retention,
+    )
+
+
+def _create(svc: Services, session_id: str, session: SessionDoc) -> None:
+    """Store the session, its first timeline entry and its place in the line."""
+    store = svc.store
+    ticket = session.ticket
+    assert ticket is not None  # a new session always waits in line
+
+    # A transaction only for its retries: the emulator may abort even blind writes.
+    def body(transaction: Transaction) -> None:
+        timeline = TimelineWriter(
+            store, transaction, session_id, seq=0, expire_at=session.expire_at
+        )
+        timeline.system("queued")
+        store.create(transaction, store.session(session_id), to_doc(session))
+        queueing.join(store, transaction, org=session.org, ticket=ticket)
+
+    store.run_transaction(body)
+
+
+def _dispatch(svc: Services, session_id: str, session: SessionDoc, *, now: datetime) -> None:
+    """Pair the new chat now if someone is free, else offer it to the neighbours."""
+    assigned = assignment.dispatch_quietly(svc, org=session.org)
+    if not any(item.session_id == session_id for item in assigned):
+        try:
+            fallback.offer_if_unstaffed(svc, session_id=session_id, session=session, now=now)
+        except (Unavailable, api_exceptions.GoogleAPICallError) as e:
+            # The chat is safely queued; the next tick offers it.
+            log("WARNING", "offer_deferred", sessionId=session_id, reason=type(e).__name__)

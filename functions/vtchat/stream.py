@@ -171,87 +171,117 @@ def _missed(svc: Services, session_id: str, after: int) -> list[MessageDoc]:
 def _follow(
     svc: Services, *, session_id: str, session: SessionDoc, after: int
 ) -> Generator[str, None, None]:
-    fanout = svc.fanout
-    mailbox: queue.Queue[MessageDoc | Exception | QueueChanged] = queue.Queue()
-    place = _QueuePlace(svc, session)
-    queue_org = place.org
-    # Subscribe before reading what was missed: an entry committed in between
-    # arrives both ways, and the second copy is dropped by its seq below.
-    fanout.subscribe(mailbox, session_id=session_id, org=queue_org)
-    started = time.monotonic()
-    deadline = started + svc.settings.stream_max_duration.total_seconds()
-    keepalive = svc.settings.stream_keepalive.total_seconds()
-    presence_refresh = svc.settings.visitor_seen_refresh.total_seconds()
-    pending: dict[int, MessageDoc] = {}
-    next_seq = after + 1
-    sent = 0
-    # An ended chat's stream only delivers what the visitor missed.
-    tracks_presence = session.state != "ended"
-    seen_at = _record_seen(svc, session_id) if tracks_presence else 0.0
-    # False while the visitor's side may close the stream: then they dropped.
-    closed_by_us = not tracks_presence
-    try:
-        for entry in _missed(svc, session_id, after):
-            mailbox.put(entry)
-        yield f"retry: {RETRY_MS}\n\n"
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                # The browser reconnects at once: not a drop.
-                closed_by_us = True
-                return
-            if tracks_presence and time.monotonic() - seen_at >= presence_refresh:
-                seen_at = _record_seen(svc, session_id)
-            try:
-                item = mailbox.get(timeout=min(keepalive, remaining))
-            except queue.Empty:
-                # Advisors coming and going change the estimate, not the place.
-                refreshed = place.update()
-                yield format_queue_update(refreshed) if refreshed else ": keep-alive\n\n"
-                continue
-            if isinstance(item, QueueChanged):
-                changed = place.update(item.waiting)
-                if changed is not None:
-                    yield format_queue_update(changed)
-                continue
-            if isinstance(item, Exception):
-                log(
-                    "ERROR",
-                    "stream_entry_unreadable",
-                    sessionId=session_id,
-                    error=type(item).__name__,
-                )
-                closed_by_us = True
-                return
-            if item.seq < next_seq:
-                continue  # the second copy of an entry already sent
-            pending[item.seq] = item
-            while next_seq in pending:
-                entry = pending.pop(next_seq)
-                next_seq += 1
-                sent += 1
-                yield format_event(VisitorEvent.from_doc(entry))
-                if _taken_over(entry, session.seq):
-                    yield format_revoked()
-                    closed_by_us = True
+    # A generator itself, so that nothing (not even the subscription) starts
+    # before the response does.
+    yield from _Follower(svc, session_id=session_id, session=session, after=after).run()
+
+
+class _Follower:
+    """One open stream: what it sent, what waits for its turn, and why it closes."""
+
+    def __init__(self, svc: Services, *, session_id: str, session: SessionDoc, after: int) -> None:
+        self.svc = svc
+        self.session_id = session_id
+        self.after = after
+        self.opened_at_seq = session.seq
+        self.mailbox: queue.Queue[MessageDoc | Exception | QueueChanged] = queue.Queue()
+        self.place = _QueuePlace(svc, session)
+        self.queue_org = self.place.org
+        self.pending: dict[int, MessageDoc] = {}
+        self.next_seq = after + 1
+        self.sent = 0
+        # An ended chat's stream only delivers what the visitor missed.
+        self.tracks_presence = session.state != "ended"
+        # Set when this side closes the stream; otherwise the visitor's side
+        # closed it, and (while presence is tracked) they dropped.
+        self.closing = False
+
+    def run(self) -> Generator[str, None, None]:
+        """Set up, replay what was missed, then follow until one side closes."""
+        settings = self.svc.settings
+        # Subscribe before reading what was missed: an entry committed in between
+        # arrives both ways, and the second copy is dropped by its seq.
+        self.svc.fanout.subscribe(self.mailbox, session_id=self.session_id, org=self.queue_org)
+        deadline = time.monotonic() + settings.stream_max_duration.total_seconds()
+        keepalive = settings.stream_keepalive.total_seconds()
+        presence_refresh = settings.visitor_seen_refresh.total_seconds()
+        seen_at = _record_seen(self.svc, self.session_id) if self.tracks_presence else 0.0
+        try:
+            for entry in _missed(self.svc, self.session_id, self.after):
+                self.mailbox.put(entry)
+            yield f"retry: {RETRY_MS}\n\n"
+            while not self.closing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    # The browser reconnects at once: not a drop.
+                    self.closing = True
                     return
-                if entry.kind == "system" and entry.event in ("assigned", "ended"):
-                    place.done = True
-                    if queue_org is not None:
-                        # Out of the queue: its changes no longer wake this stream.
-                        fanout.leave_queue(mailbox, org=queue_org)
-                        queue_org = None
-                # Back in a queue after `advisor_lost` or a transfer: the
-                # reconnect brings the queue place with it.
-                if entry.kind == "system" and entry.event in (
-                    "ended",
-                    "advisor_lost",
-                    "transferred",
-                ):
-                    closed_by_us = True
-                    return
-    finally:
-        fanout.unsubscribe(mailbox, session_id=session_id, org=queue_org)
-        if not closed_by_us:
-            presence.visitor_dropped(svc, session_id=session_id)
-        log("INFO", "stream_closed", sessionId=session_id, events=sent, lastSeq=next_seq - 1)
+                if self.tracks_presence and time.monotonic() - seen_at >= presence_refresh:
+                    seen_at = _record_seen(self.svc, self.session_id)
+                try:
+                    item = self.mailbox.get(timeout=min(keepalive, remaining))
+                except queue.Empty:
+                    # Advisors coming and going change the estimate, not the place.
+                    refreshed = self.place.update()
+                    yield format_queue_update(refreshed) if refreshed else ": keep-alive\n\n"
+                    continue
+                yield from self._handle(item)
+        finally:
+            self.svc.fanout.unsubscribe(
+                self.mailbox, session_id=self.session_id, org=self.queue_org
+            )
+            if self.tracks_presence and not self.closing:
+                presence.visitor_dropped(self.svc, session_id=self.session_id)
+            log(
+                "INFO",
+                "stream_closed",
+                sessionId=self.session_id,
+                events=self.sent,
+                lastSeq=self.next_seq - 1,
+            )
+
+    def _handle(self, item: MessageDoc | Exception | QueueChanged) -> Iterator[str]:
+        """One item of the mailbox: a queue change, a listener error or a timeline entry."""
+        if isinstance(item, QueueChanged):
+            changed = self.place.update(item.waiting)
+            if changed is not None:
+                yield format_queue_update(changed)
+            return
+        if isinstance(item, Exception):
+            log(
+                "ERROR",
+                "stream_entry_unreadable",
+                sessionId=self.session_id,
+                error=type(item).__name__,
+            )
+            self.closing = True
+            return
+        if item.seq < self.next_seq:
+            return  # the second copy of an entry already sent
+        self.pending[item.seq] = item
+        # Strictly in seq order: an entry that came early waits for those before it.
+        while self.next_seq in self.pending and not self.closing:
+            entry = self.pending.pop(self.next_seq)
+            self.next_seq += 1
+            self.sent += 1
+            yield format_event(VisitorEvent.from_doc(entry))
+            yield from self._after_sent(entry)
+
+    def _after_sent(self, entry: MessageDoc) -> Iterator[str]:
+        """What a sent entry changes for the stream: revoked, out of the queue, or closing."""
+        if _taken_over(entry, self.opened_at_seq):
+            yield format_revoked()
+            self.closing = True
+            return
+        if entry.kind != "system":
+            return
+        if entry.event in ("assigned", "ended"):
+            self.place.done = True
+            if self.queue_org is not None:
+                # Out of the queue: its changes no longer wake this stream.
+                self.svc.fanout.leave_queue(self.mailbox, org=self.queue_org)
+                self.queue_org = None
+        # Back in a queue after `advisor_lost` or a transfer: the reconnect
+        # brings the queue place with it.
+        if entry.event in ("ended", "advisor_lost", "transferred"):
+            self.closing = True

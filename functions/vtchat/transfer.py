@@ -9,6 +9,7 @@ transferring it to themself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from google.cloud.firestore_v1.document import DocumentReference
@@ -54,83 +55,17 @@ TRANSFER_KEPT = timedelta(hours=24)
 def transfer(
     svc: Services, *, staff: Staff, request: TransferRequest, now: datetime | None = None
 ) -> SessionStateResponse:
+    """Hand an active chat to a colleague (`to_advisor`) or an organisation (`to_org`)."""
     now = now or datetime.now(UTC)
     if request.to_org is not None:
         svc.directory.get(request.to_org)  # an unknown organisation is refused here
     store = svc.store
-    session_ref = store.session(request.session_id)
 
     def body(transaction: Transaction) -> tuple[SessionDoc, str]:
-        session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
-        if session.state != "active" or session.advisor_uid is None:
-            raise Conflict(
-                "Alleen een lopend gesprek kan worden overgedragen.", code=CHAT_NOT_ACTIVE
-            )
-        current_ref = store.advisor(session.advisor_uid)
-        current_snap = store.get(current_ref, transaction=transaction)
-        if request.to_advisor is not None:
-            if request.to_advisor == session.advisor_uid:
-                raise Conflict("Dit gesprek is al van deze collega.", code=SAME_ADVISOR)
-            target_ref = store.advisor(request.to_advisor)
-            target_snap = store.get(target_ref, transaction=transaction)
-            target = from_snapshot(AdvisorDoc, target_snap) if target_snap.exists else None
-            _check_colleague(staff, session, target, taking_over=request.to_advisor == staff.uid)
-            assert target is not None
-            _release(store, transaction, current_ref, current_snap)
-            timeline = _timeline(svc, transaction, request.session_id, session)
-            timeline.system(
-                "transferred", advisor_name=target.display_name, org_name=target.org_name
-            )
-            store.update(
-                transaction,
-                session_ref,
-                {
-                    "advisorUid": request.to_advisor,
-                    "advisorName": target.display_name,
-                    "advisorOrg": target.org,
-                    "advisorOrgName": target.org_name,
-                    **_note(request, staff),
-                    "seq": timeline.seq,
-                },
-            )
-            store.update(
-                transaction,
-                target_ref,
-                {"activeCount": target.active_count + 1, "lastAssignedAt": now},
-            )
-            return session, target.org
-        assert request.to_org is not None
-        if request.to_org == (session.advisor_org or session.org):
-            raise Conflict("Kies een andere organisatie.", code=SAME_ORG)
-        org = svc.directory.get(request.to_org)
-        _release(store, transaction, current_ref, current_snap)
-        timeline = _timeline(svc, transaction, request.session_id, session)
-        timeline.system("transferred", org_name=org.name)
-        ticket = session.ticket or queueing.new_ticket(session.queued_at, urgent=session.urgent)
-        store.update(
-            transaction,
-            session_ref,
-            {
-                "state": "waiting",
-                "org": org.id,
-                "transferredFrom": session.transferred_from or session.org,
-                "advisorUid": None,
-                "advisorName": None,
-                "advisorOrg": None,
-                "advisorOrgName": None,
-                "offeredTo": [],
-                "ticket": ticket,
-                **_note(request, staff),
-                "seq": timeline.seq,
-            },
-        )
-        # At the front of the other organisation's line: the visitor has waited already.
-        queueing.join(store, transaction, org=org.id, ticket=ticket)
-        if session.transferred_from is None:
-            # Counted once per chat, for the organisation whose chat it was
-            # (`transferredFrom`), as the console counted sessions before.
-            _record_transfer(store, transaction, from_org=session.org, to_org=org.id, now=now)
-        return session, org.id
+        move = _read_move(svc, transaction, staff=staff, request=request, now=now)
+        # Both ways share the checks and reads above; each writes its own hand-over.
+        org = _to_colleague(move) if request.to_advisor is not None else _to_organisation(move)
+        return move.session, org
 
     session, org = store.run_transaction(body)
     log(
@@ -147,6 +82,120 @@ def transfer(
     assignment.dispatch_quietly(svc, org=session.advisor_org or session.org)
     state = "active" if request.to_advisor is not None else "waiting"
     return SessionStateResponse(session_id=request.session_id, state=state)
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One transfer inside its transaction: the chat and its current advisor as read."""
+
+    svc: Services
+    transaction: Transaction
+    staff: Staff
+    request: TransferRequest
+    now: datetime
+    session: SessionDoc
+    current_ref: DocumentReference
+    current_snap: Snapshot
+
+
+def _read_move(
+    svc: Services,
+    transaction: Transaction,
+    *,
+    staff: Staff,
+    request: TransferRequest,
+    now: datetime,
+) -> _Move:
+    """The checks both ways share: the staff member's chat, and still running."""
+    store = svc.store
+    session = session_for_staff(store, transaction, session_id=request.session_id, staff=staff)
+    if session.state != "active" or session.advisor_uid is None:
+        raise Conflict("Alleen een lopend gesprek kan worden overgedragen.", code=CHAT_NOT_ACTIVE)
+    current_ref = store.advisor(session.advisor_uid)
+    current_snap = store.get(current_ref, transaction=transaction)
+    return _Move(svc, transaction, staff, request, now, session, current_ref, current_snap)
+
+
+def _to_colleague(move: _Move) -> str:
+    """The chat stays active with another advisor; returns their organisation."""
+    store, transaction, request, session = (
+        move.svc.store,
+        move.transaction,
+        move.request,
+        move.session,
+    )
+    assert request.to_advisor is not None
+    if request.to_advisor == session.advisor_uid:
+        raise Conflict("Dit gesprek is al van deze collega.", code=SAME_ADVISOR)
+    target_ref = store.advisor(request.to_advisor)
+    target_snap = store.get(target_ref, transaction=transaction)
+    target = from_snapshot(AdvisorDoc, target_snap) if target_snap.exists else None
+    _check_colleague(move.staff, session, target, taking_over=request.to_advisor == move.staff.uid)
+    assert target is not None
+    # Every read is done: Firestore wants a transaction's reads before its writes.
+    _release(store, transaction, move.current_ref, move.current_snap)
+    timeline = _timeline(move.svc, transaction, request.session_id, session)
+    timeline.system("transferred", advisor_name=target.display_name, org_name=target.org_name)
+    store.update(
+        transaction,
+        store.session(request.session_id),
+        {
+            "advisorUid": request.to_advisor,
+            "advisorName": target.display_name,
+            "advisorOrg": target.org,
+            "advisorOrgName": target.org_name,
+            **_note(request, move.staff),
+            "seq": timeline.seq,
+        },
+    )
+    store.update(
+        transaction,
+        target_ref,
+        {"activeCount": target.active_count + 1, "lastAssignedAt": move.now},
+    )
+    return target.org
+
+
+def _to_organisation(move: _Move) -> str:
+    """The chat waits again, first in the other organisation's line; returns that one."""
+    store, transaction, request, session = (
+        move.svc.store,
+        move.transaction,
+        move.request,
+        move.session,
+    )
+    assert request.to_org is not None
+    if request.to_org == (session.advisor_org or session.org):
+        raise Conflict("Kies een andere organisatie.", code=SAME_ORG)
+    org = move.svc.directory.get(request.to_org)
+    _release(store, transaction, move.current_ref, move.current_snap)
+    timeline = _timeline(move.svc, transaction, request.session_id, session)
+    timeline.system("transferred", org_name=org.name)
+    ticket = session.ticket or queueing.new_ticket(session.queued_at, urgent=session.urgent)
+    store.update(
+        transaction,
+        store.session(request.session_id),
+        {
+            "state": "waiting",
+            "org": org.id,
+            "transferredFrom": session.transferred_from or session.org,
+            "advisorUid": None,
+            "advisorName": None,
+            "advisorOrg": None,
+            "advisorOrgName": None,
+            "offeredTo": [],
+            "ticket": ticket,
+            **_note(request, move.staff),
+            "seq": timeline.seq,
+        },
+    )
+    # At the front of the other organisation's line: the visitor has waited already.
+    queueing.join(store, transaction, org=org.id, ticket=ticket)
+    if session.transferred_from is None:
+        # Counted once per chat, for the organisation whose chat it was
+        # (`transferredFrom`), as the console counted sessions before.
+        _record_transfer(store, transaction, from_org=session.org, to_org=org.id, now=move.now)
+    return org.id
 
 
 def _check_colleague(
