@@ -1,6 +1,9 @@
-// The functions' HTTP API with the signed-in staff member's ID token.
+// The functions' HTTP API with the signed-in staff member's ID token, over
+// the shared typed call (web/shared/api/client.ts): a misspelt endpoint or a
+// wrong body fails `tsc`, and the answers have the API's own types.
 import type { Auth } from 'firebase/auth'
-import { ApiError, apiErrorFrom } from '../../shared/api-error'
+import { ApiError } from '../../shared/api-error'
+import { call, type CallOptions, type Endpoint, type RequestOf, type ResponseOf } from '../../shared/api/client'
 
 export { ApiError }
 
@@ -10,29 +13,17 @@ export class Api {
     private readonly auth: Auth,
   ) {}
 
-  async call<T = Record<string, unknown>>(name: string, body?: unknown, method = 'POST'): Promise<T> {
-    const headers: Record<string, string> = {}
-    const user = this.auth.currentUser
-    if (user) headers.Authorization = `Bearer ${await user.getIdToken()}`
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const res = await fetch(`${this.base}/${name}`, {
-      method,
-      headers,
-      body: body === undefined ? null : JSON.stringify(body),
-      cache: 'no-store',
-    })
-    const text = await res.text()
-    let parsed: unknown
-    try {
-      parsed = text ? JSON.parse(text) : null
-    } catch {
-      parsed = null
-    }
-    if (!res.ok) throw apiErrorFrom(res.status, res.statusText, parsed, res.headers.get('Retry-After'))
-    return parsed as T
+  /** POST to an endpoint: its typed answer, or the ApiError. */
+  async call<N extends Endpoint>(name: N, body: RequestOf<N>): Promise<ResponseOf<N>> {
+    return call(this.base, 'POST', name, { body, token: await this.token() })
   }
 
-  get<T>(name: string): Promise<T> {
-    return this.call<T>(name, undefined, 'GET')
+  /** GET an endpoint, with its query parameters if it has any. */
+  async get<N extends Endpoint>(name: N, query?: CallOptions<N, 'GET'>['query']): Promise<ResponseOf<N, 'GET'>> {
+    return call(this.base, 'GET', name, { query, token: await this.token() })
+  }
+
+  private async token(): Promise<string | null> {
+    return (await this.auth.currentUser?.getIdToken()) ?? null
   }
 }

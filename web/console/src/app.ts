@@ -11,7 +11,7 @@ import { STRINGS, type Lang } from './i18n'
 import { Cancelled, SecondFactor, SecondFactorError, type SecondFactorMode } from './mfa'
 import { staffFromClaims } from './state/staff'
 import { Store, initialState, type ConsoleState, type Key } from './store'
-import type { Region, RegionStatus, StandardText } from './types'
+import type { Region } from './types'
 import { ChatsView } from './views/chats'
 import { announcer, stringsOf, type Ctx } from './views/common'
 import { drawLock, watchInput } from './views/lock'
@@ -117,17 +117,17 @@ export class ConsoleApp {
     // The functions' view of this sign-in: where they require a second factor
     // (always in production; VTCHAT_STAFF_SECOND_FACTOR on the emulators) a
     // password alone is refused, before any listener starts.
-    const texts = await this.deps.api.get<{ texts: StandardText[] }>('texts').catch((err: unknown) => err)
+    const texts = await this.deps.api.get('texts').catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
     if (texts instanceof ApiError && texts.code === 'second_factor_required') {
       if (this.factor.mustEnrol(user, true)) return this.enrolAndSignInAgain(user, page, texts.message)
       await signOut(this.deps.auth)
       throw texts
     }
     const regions = await this.deps.api
-      .get<{ regions: Region[] }>('regions')
+      .get('regions')
       .then((r) => r.regions)
       .catch(() => [] as Region[]) // names fall back to ids
-    this.store.set({ me, regions, texts: texts instanceof Error ? [] : (texts as { texts: StandardText[] }).texts })
+    this.store.set({ me, regions, texts: texts instanceof Error ? [] : texts.texts })
     // The views with state of their own live as long as the sign-in; the
     // others are built with the frame (renderShell), again on a change of language.
     if (me.role !== 'national') {
@@ -165,7 +165,7 @@ export class ConsoleApp {
 
   private async loadBoard(): Promise<void> {
     try {
-      const { regions } = await this.deps.api.get<{ regions: RegionStatus[] }>('status')
+      const { regions } = await this.deps.api.get('status')
       this.store.set({ board: regions })
     } catch {
       // keep the last board

@@ -15,31 +15,17 @@ import {
   type ChartConfiguration,
 } from 'chart.js'
 import { h } from '../../shared/dom'
+import type { Schemas } from '../../shared/api/client'
 import type { Strings } from './i18n'
 
-export type Cell = string | number | null
+// A cell: null is a count below `minimum`, suppressed by the server; "x" is
+// hidden with it so that it cannot be worked out from a total.
+export type ReportTable = Schemas['ReportTable']
+export type Cell = ReportTable['rows'][number][number]
 
-export interface ReportTable {
-  name: string
-  title: string
-  columns: string[]
-  // null: a count below `minimum`, suppressed by the server; "x": hidden
-  // with it so that it cannot be worked out from a total.
-  rows: Cell[][]
-  suppressed: number
-}
-
-// One whole calendar month (the API gives no other range; see functions/vtchat/evaluation.py).
-export interface Report {
-  from: string
-  to: string
-  period: 'month'
-  org: string | null
-  // null: fewer than `minimum` chats, suppressed like any count.
-  chats: number | null
-  minimum: number
-  tables: ReportTable[]
-}
+// GET /api/report: one whole calendar month (the API answers no other range;
+// see functions/vtchat/evaluation.py). `chats` is null below `minimum`.
+export type Report = Schemas['ReportResponse']
 
 // Only what the two charts use: the rest of Chart.js stays out of the bundle.
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip)

@@ -3,11 +3,15 @@
 // types (no `as` cast of a whole document), with times as epoch milliseconds
 // so that the state modules need no Firebase to be tested.
 //
-// One file on purpose: when web/shared/api/ carries the types generated from
-// docs/openapi.json and the pydantic document models, these give way to them.
+// The API's answers are the types generated from docs/openapi.json, and the
+// documents' value sets come from the generated document shapes (both in
+// web/shared/api/, `make api-types`). The documents themselves stay this
+// console's own reading: times as milliseconds, absent fields allowed.
+import type { Schemas } from '../../shared/api/client'
+import type { AdvisorDoc, MessageDoc, SessionDoc } from '../../shared/api/documents'
 
-export type Status = 'online' | 'paused' | 'offline'
-export type Role = 'advisor' | 'supervisor' | 'national'
+export type Status = NonNullable<AdvisorDoc['status']>
+export type Role = AdvisorDoc['role']
 
 /** `sessions/{id}` as the console may read it. */
 export interface Session {
@@ -17,7 +21,7 @@ export interface Session {
   gender?: string
   region?: string
   org?: string
-  state?: 'waiting' | 'active' | 'ended'
+  state?: SessionDoc['state']
   queuedAt: number | null
   assignedAt: number | null
   endedAt: number | null
@@ -47,8 +51,8 @@ export interface Transfer {
 export interface Message {
   id: string
   seq: number
-  kind: 'text' | 'system'
-  sender: 'visitor' | 'advisor' | 'system'
+  kind: MessageDoc['kind']
+  sender: MessageDoc['sender']
   text?: string
   event?: string
   advisorName?: string
@@ -67,30 +71,14 @@ export interface Advisor {
   activeCount?: number
 }
 
-/** GET /api/regions. */
-export interface Region {
-  id: string
-  name: string
-  shortName: string
-  referrals: { name: string; phone?: string; url?: string }[]
-}
+/** One region of GET /api/regions. */
+export type Region = Schemas['RegionInfo']
 
-/** GET /api/status. */
-export interface RegionStatus {
-  id: string
-  name: string
-  open: boolean
-  queueLength: number
-  advisorsOnline: number
-  estimatedWaitMinutes: number | null
-}
+/** One region of GET /api/status. */
+export type RegionStatus = Schemas['RegionStatusOut']
 
-/** GET /api/texts. */
-export interface StandardText {
-  id: string
-  title: string
-  body: string
-}
+/** One of GET /api/texts. */
+export type StandardText = Schemas['StandardText']
 
 /** The signed-in staff member, from the ID token's claims. */
 export interface Me {
@@ -131,7 +119,7 @@ export function toSession(id: string, d: Data): Session {
     gender: str(d.gender),
     region: str(d.region),
     org: str(d.org),
-    state: oneOf(d.state, ['waiting', 'active', 'ended'] as const),
+    state: oneOf<SessionDoc['state']>(d.state, ['waiting', 'active', 'ended']),
     queuedAt: millis(d.queuedAt),
     assignedAt: millis(d.assignedAt),
     endedAt: millis(d.endedAt),
@@ -160,7 +148,7 @@ export function toMessage(id: string, d: Data): Message {
     id,
     seq: num(d.seq) ?? 0,
     kind: d.kind === 'system' ? 'system' : 'text',
-    sender: oneOf(d.sender, ['visitor', 'advisor', 'system'] as const) ?? 'system',
+    sender: oneOf<MessageDoc['sender']>(d.sender, ['visitor', 'advisor', 'system']) ?? 'system',
     text: str(d.text),
     event: str(d.event),
     advisorName: str(d.advisorName),
@@ -175,7 +163,7 @@ export function toAdvisor(id: string, d: Data): Advisor {
     orgName: str(d.orgName),
     org: str(d.org),
     role: str(d.role),
-    status: oneOf(d.status, ['online', 'paused', 'offline'] as const),
+    status: oneOf<Status>(d.status, ['online', 'paused', 'offline']),
     capacity: num(d.capacity),
     activeCount: num(d.activeCount),
   }

@@ -6,8 +6,10 @@ import { registrationBody } from './registration'
 import { staffFromClaims } from './staff'
 import { localDate, minutesSince, monthRange, pastMonths } from './time'
 
+const refer = (name: string, phone: string | null) => ({ name, description: '', url: null, phone })
+const schedule = { opensAt: null, closesAt: null, servedBy: null, hours: [] }
 const regions: Region[] = [
-  { id: 'utrecht', name: 'Veilig Thuis Utrecht', shortName: 'Utrecht', referrals: [{ name: 'Wijkteam', phone: '030 1' }, { name: 'Huisarts' }] },
+  { id: 'utrecht', name: 'Veilig Thuis Utrecht', shortName: 'Utrecht', referrals: [refer('Wijkteam', '030 1'), refer('Huisarts', null)] },
   { id: 'haaglanden', name: 'Veilig Thuis Haaglanden', shortName: 'Haaglanden', referrals: [] },
 ]
 const me = { uid: 'u1', email: 'a@vt.nl', role: 'advisor' as const, org: 'utrecht', name: 'Anna' }
@@ -27,8 +29,8 @@ describe('organisations and texts', () => {
 
   it('sums and sorts the national board', () => {
     const b = board([
-      { id: 'a', name: 'A', open: true, queueLength: 1, advisorsOnline: 2, estimatedWaitMinutes: 3 },
-      { id: 'b', name: 'B', open: true, queueLength: 4, advisorsOnline: 1, estimatedWaitMinutes: null },
+      { ...schedule, id: 'a', name: 'A', open: true, queueLength: 1, advisorsOnline: 2, estimatedWaitMinutes: 3 },
+      { ...schedule, id: 'b', name: 'B', open: true, queueLength: 4, advisorsOnline: 1, estimatedWaitMinutes: null },
     ])
     expect(b).toMatchObject({ waiting: 5, online: 3 })
     expect(b.rows.map((r) => r.id)).toEqual(['b', 'a'])

@@ -1,5 +1,8 @@
 // The anonymous registration after a chat: its fields, and the request body
 // from what was ticked (or which fields still lack an answer).
+import type { RequestOf } from '../../../shared/api/client'
+
+type RegistrationBody = RequestOf<'register'>
 export const REG_FIELDS = [
   { key: 'contact', multi: false, values: ['victim', 'bystander', 'perpetrator', 'professional', 'other'] },
   {
@@ -35,7 +38,7 @@ export type RegField = (typeof REG_FIELDS)[number]['key']
 export function registrationBody(
   sessionId: string,
   ticked: (key: RegField) => string[],
-): { ok: true; body: Record<string, unknown> } | { ok: false; missing: RegField[] } {
+): { ok: true; body: RegistrationBody } | { ok: false; missing: RegField[] } {
   const body: Record<string, unknown> = { sessionId }
   const missing: RegField[] = []
   for (const field of REG_FIELDS) {
@@ -43,5 +46,6 @@ export function registrationBody(
     if (!values.length) missing.push(field.key)
     body[field.key] = field.multi ? values : values[0]
   }
-  return missing.length ? { ok: false, missing } : { ok: true, body }
+  // The values are REG_FIELDS' own (the server checks them again).
+  return missing.length ? { ok: false, missing } : { ok: true, body: body as RegistrationBody }
 }

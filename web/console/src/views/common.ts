@@ -14,8 +14,8 @@ export interface Ctx {
 
 export const stringsOf = (ctx: Ctx): Strings => STRINGS[ctx.store.state.lang]
 
-/** The message to show for a failed call: the functions' own (Dutch) one, else a generic one. */
-export const failure = (err: unknown, t: Strings): string => (err instanceof ApiError ? err.message : t.error)
+/** The message to show for a failed call: the functions' own (Dutch) one, else a generic one (no answer, or no error body). */
+export const failure = (err: unknown, t: Strings): string => (err instanceof ApiError && err.status && err.message ? err.message : t.error)
 
 export function langSelect(lang: Lang, t: Strings, change: (lang: Lang) => void): HTMLElement {
   const select = h(

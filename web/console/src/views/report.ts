@@ -1,7 +1,6 @@
 // The figures of GET /api/report: own region (supervisor) or any / all
 // (national); the charts' module is loaded only when they are opened.
 import { clear, h } from '../../../shared/dom'
-import type { Report } from '../figures'
 import { sortedRegions } from '../state/org'
 import { monthRange, pastMonths } from '../state/time'
 import { failure, stringsOf, type Ctx } from './common'
@@ -28,7 +27,7 @@ export function reportSection(ctx: Ctx): HTMLElement {
     clear(out)
     out.append(h('p', { class: 'note', text: t.saving }))
     try {
-      const [report, figures] = await Promise.all([ctx.api.get<Report>(`report?${params}`), import('../figures')])
+      const [report, figures] = await Promise.all([ctx.api.get('report', Object.fromEntries(params)), import('../figures')])
       clear(out)
       figures.renderFigures(out, report, t)
     } catch (err) {

@@ -89,7 +89,7 @@ export class StatusView {
       if (this.ctx.store.state.status === 'offline' || !this.ctx.store.state.me) return
       let next: number
       try {
-        const answer = await this.ctx.api.call<{ nextInSeconds?: number }>('heartbeat', {})
+        const answer = await this.ctx.api.call('heartbeat', {})
         next = answer.nextInSeconds ?? 30
       } catch (err) {
         if (err instanceof ApiError && err.code === 'advisor_offline') {

@@ -85,10 +85,10 @@ export class SupervisorView {
     const nick = s.nickname ?? ''
     const cells = [h('td'), h('td'), h('td'), h('td')] as const
     const take = h('button', { type: 'button', class: 'small', id: `take-${s.id}`, text: t.takeOver, 'aria-label': `${t.takeOver}: ${nick}` })
-    take.addEventListener('click', () => void act(this.ctx, take, () => this.ctx.api.call('transfer', { sessionId: s.id, toAdvisor: this.ctx.store.state.me?.uid })))
+    take.addEventListener('click', () => void act(this.ctx, take, () => this.ctx.api.call('transfer', { sessionId: s.id, toAdvisor: this.ctx.store.state.me?.uid, note: '' })))
     const select = h('select', { id: `assign-${s.id}`, 'aria-label': `${t.reassign}: ${nick}` })
     const go = h('button', { type: 'button', class: 'small', text: t.assign, 'aria-label': `${t.assign}: ${nick}` })
-    go.addEventListener('click', () => void act(this.ctx, go, () => this.ctx.api.call('transfer', { sessionId: s.id, toAdvisor: select.value })))
+    go.addEventListener('click', () => void act(this.ctx, go, () => this.ctx.api.call('transfer', { sessionId: s.id, toAdvisor: select.value, note: '' })))
     const none = h('span', { class: 'note', text: t.noColleague })
     const assign = h('td')
     const el = h('tr', {}, ...cells, h('td', {}, take), assign)

@@ -38,9 +38,8 @@ export function openTransfer(ctx: Ctx, s: Session, done: () => void): void {
   dialog.addEventListener('close', () => dialog.remove())
   form.addEventListener('submit', (e) => {
     e.preventDefault()
-    const body: Record<string, unknown> = { sessionId: s.id, note: note.value.trim() }
-    if (toAdvisor.checked) body.toAdvisor = advisorSelect.value
-    else body.toOrg = orgSelect.value
+    const to = toAdvisor.checked ? { toAdvisor: advisorSelect.value } : { toOrg: orgSelect.value }
+    const body = { sessionId: s.id, note: note.value.trim(), ...to }
     submit.disabled = true
     ctx.api
       .call('transfer', body)

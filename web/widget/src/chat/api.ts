@@ -1,103 +1,36 @@
-// The functions' HTTP API as the visitor's widget uses it. No cookies, no
-// referrer, no caching of anything that belongs to a chat.
+// The functions' HTTP API as the visitor's widget uses it, over the shared
+// typed call (web/shared/api/client.ts: no cookies, no referrer, no caching).
 
-import { ApiError, apiErrorFrom } from '../../../shared/api-error'
+import { ApiError } from '../../../shared/api-error'
+import { call, type CallOptions, type Endpoint, type Method, type RequestOf, type ResponseOf, type Schemas } from '../../../shared/api/client'
 import { type Challenge, refusalPuzzle, solve } from './proof'
 
 export { ApiError }
 
-export interface RegionRef {
-  id: string
-  name: string
-}
-
-export interface SessionGrant {
-  sessionId: string
-  token: string
-  expiresAt: string
-  region: RegionRef
-  resumeCode: string
-  /** The stream function's own URL: Hosting would buffer the stream (docs/platform.md). */
-  streamUrl: string | null
-  state?: 'waiting' | 'active' | 'ended'
-}
-
-export interface IntakeBody {
-  nickname: string
-  age: number
-  gender: 'woman' | 'man' | 'other' | 'unspecified'
-  postcode?: string
-  region?: string
-  answers?: { about?: string; firstContact?: string }
-  inDanger?: boolean
-}
-
-export interface Referral {
-  name: string
-  description: string
-  url: string | null
-  phone: string | null
-}
-
-export interface RegionInfo {
-  id: string
-  name: string
-  shortName: string
-  referrals: Referral[]
-}
-
-export interface MessageAccepted {
-  messageId: string
-  seq: number
-  createdAt: string | null
-  duplicate: boolean
-}
+// The API's shapes, from the generated web/shared/api/types.ts (make api-types).
+export type RegionRef = Schemas['RegionRef']
+/** The intake's or the resume's answer: the stream function's own URL in streamUrl (Hosting would buffer the stream, docs/platform.md). */
+export type SessionGrant = ResponseOf<'intake'> & Partial<Pick<ResponseOf<'resume'>, 'state'>>
+/** POST /api/intake's body (Api.intake adds the proof): a postcode or a region. */
+export type IntakeBody = RequestOf<'intake'>
+export type Referral = Schemas['ReferralOut']
+export type RegionInfo = Schemas['RegionInfo']
+export type MessageAccepted = ResponseOf<'messages'>
 
 export class Api {
   constructor(private readonly base: string) {}
 
-  private async call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string>; keepalive?: boolean } = {},
-  ): Promise<{ status: number; data: T }> {
-    const headers: Record<string, string> = { ...options.headers }
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json'
-    if (options.token) headers.Authorization = `Bearer ${options.token}`
-    let response: Response
-    try {
-      response = await fetch(`${this.base}/${path}`, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        credentials: 'omit',
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
-        keepalive: options.keepalive ?? false,
-      })
-    } catch {
-      throw new ApiError(0, 'network', 'network')
-    }
-    let data: unknown
-    try {
-      data = await response.json()
-    } catch {
-      data = null
-    }
-    if (!response.ok) {
-      throw apiErrorFrom(response.status, '', data, response.headers.get('Retry-After'))
-    }
-    return { status: response.status, data: data as T }
+  private call<M extends Method, N extends Endpoint>(method: M, name: N, options?: CallOptions<N, M>): Promise<ResponseOf<N, M>> {
+    return call(this.base, method, name, options)
   }
 
   async regions(): Promise<RegionInfo[]> {
-    const { data } = await this.call<{ regions: RegionInfo[] }>('GET', 'regions')
-    return data.regions
+    return (await this.call('GET', 'regions')).regions
   }
 
   /** A proof-of-work puzzle for the next intake (chat/proof.ts solves it). */
   async challenge(): Promise<Challenge> {
-    return (await this.call<Challenge>('GET', 'challenge')).data
+    return this.call('GET', 'challenge')
   }
 
   /**
@@ -108,7 +41,7 @@ export class Api {
     let answer = await proof
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.call<SessionGrant>('POST', 'intake', { body: { ...body, proof: answer } })).data
+        return await this.call('POST', 'intake', { body: { ...body, proof: answer } })
       } catch (error) {
         const puzzle = error instanceof ApiError ? refusalPuzzle(error.code, error.details) : null
         if (!puzzle || attempt >= 3) throw error
@@ -119,11 +52,11 @@ export class Api {
   }
 
   async resume(resumeCode: string): Promise<SessionGrant> {
-    return (await this.call<SessionGrant>('POST', 'resume', { body: { resumeCode } })).data
+    return this.call('POST', 'resume', { body: { resumeCode } })
   }
 
   async send(token: string, sessionId: string, messageId: string, text: string): Promise<MessageAccepted> {
-    return (await this.call<MessageAccepted>('POST', 'messages', { token, body: { sessionId, messageId, text } })).data
+    return this.call('POST', 'messages', { token, body: { sessionId, messageId, text } })
   }
 
   async leave(token: string, sessionId: string, keepalive = false): Promise<void> {

@@ -4,6 +4,8 @@
 // round trip and say it in the visitor's language.
 import type { IntakeBody } from './api'
 
+type Answers = IntakeBody['answers']
+
 export interface IntakeInput {
   nickname: string
   age: string
@@ -45,7 +47,10 @@ export function checkIntake(input: IntakeInput): IntakeCheck {
       age,
       gender: input.gender as IntakeBody['gender'],
       ...(input.where === 'postcode' ? { postcode } : { region: input.region }),
-      answers: { ...(about ? { about } : {}), ...(firstContact ? { firstContact } : {}) },
+      answers: {
+        ...(about ? { about: about as Answers['about'] } : {}),
+        ...(firstContact ? { firstContact: firstContact as Answers['firstContact'] } : {}),
+      },
       inDanger: input.inDanger === 'yes',
     },
   }

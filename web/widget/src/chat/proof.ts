@@ -3,14 +3,10 @@
 // so no script of anyone else runs on the page and nothing is stored: the
 // puzzle and its answer live in memory until the intake is sent.
 
-export interface Challenge {
-  algorithm: 'SHA-256'
-  challenge: string
-  maxnumber: number
-  salt: string
-  signature: string
-  level: number
-}
+import type { Schemas } from '../../../shared/api/client'
+
+/** GET /api/challenge's answer (generated from docs/openapi.json). */
+export type Challenge = Schemas['ChallengeResponse']
 
 const encoder = new TextEncoder()
 
