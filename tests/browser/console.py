@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from typing import Any
@@ -12,7 +11,10 @@ from emulators.visitor import post_intake
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DIST, Site
-from tests.support import PROJECT, StaffLogin, wait_until
+from tests.support import (
+    StaffLogin,
+    next_sms_code,
+)
 
 TIMEOUT = 15_000
 
@@ -57,68 +59,6 @@ def enter_password(page: Page, url: str, login: StaffLogin) -> None:
 
 
 # -- the second factor on the Auth emulator (SMS: it has no TOTP, firebase-tools #6224) --
-
-
-def _auth(path: str) -> str:
-    return f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}{path}"
-
-
-def new_phone() -> str:
-    """A unique Dutch mobile number (the emulator sends no text message)."""
-    return f"+316{uuid.uuid4().int % 100_000_000:08d}"
-
-
-def verify_email(login: StaffLogin) -> None:
-    """What `vtchat.admin grant` does: Firebase enrols no factor for an unverified e-mail."""
-    requests.post(
-        _auth(f"/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update"),
-        json={"localId": login.uid, "emailVerified": True},
-        headers={"Authorization": "Bearer owner"},
-        timeout=10,
-    ).raise_for_status()
-
-
-def sms_codes(phone: str) -> list[str]:
-    """The codes the Auth emulator 'sent' to this number, oldest first."""
-    answer = requests.get(_auth(f"/emulator/v1/projects/{PROJECT}/verificationCodes"), timeout=10)
-    answer.raise_for_status()
-    codes = answer.json().get("verificationCodes", [])
-    return [c["code"] for c in codes if c.get("phoneNumber") == phone]
-
-
-def next_sms_code(phone: str, seen: int, timeout: float = 10.0) -> str:
-    """The code sent to `phone` after the first `seen` ones."""
-    codes = wait_until(lambda: sms_codes(phone)[seen:], f"a new SMS code for {phone}", timeout)
-    return codes[-1]
-
-
-def enrol_sms(login: StaffLogin, phone: str) -> None:
-    """Enrol an SMS second factor over the emulator's REST API (verifying the e-mail first)."""
-    verify_email(login)
-    signin = requests.post(
-        _auth("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake"),
-        json={"email": login.email, "password": login.password, "returnSecureToken": True},
-        timeout=10,
-    )
-    signin.raise_for_status()
-    id_token = signin.json()["idToken"]
-    seen = len(sms_codes(phone))
-    start = requests.post(
-        _auth("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:start?key=fake"),
-        json={"idToken": id_token, "phoneEnrollmentInfo": {"phoneNumber": phone}},
-        timeout=10,
-    )
-    start.raise_for_status()
-    session_info = start.json()["phoneSessionInfo"]["sessionInfo"]
-    code = next_sms_code(phone, seen)
-    requests.post(
-        _auth("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:finalize?key=fake"),
-        json={
-            "idToken": id_token,
-            "phoneVerificationInfo": {"code": code, "sessionInfo": session_info},
-        },
-        timeout=10,
-    ).raise_for_status()
 
 
 def enter_sms_code(page: Page, phone: str, seen: int) -> None:

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 from tests.browser import console as c
 from tests.browser.conftest import Site
 from tests.processes import FunctionsProcess
-from tests.support import create_staff
+from tests.support import create_staff, enrol_sms, new_phone, sms_codes, verify_email
 
 REFUSED = "Meld je opnieuw aan met je tweede stap"
 
@@ -42,9 +42,9 @@ def test_a_staff_member_signs_in_with_the_code_and_the_functions_accept_it(
     page: Page, site: Site, emulators: dict[str, str], strict_api: str, artifacts: Path
 ) -> None:
     login = create_staff(org="utrecht", role="supervisor", name="Sanne")
-    phone = c.new_phone()
-    c.enrol_sms(login, phone)
-    seen = len(c.sms_codes(phone))
+    phone = new_phone()
+    enrol_sms(login, phone)
+    seen = len(sms_codes(phone))
 
     c.enter_password(page, c.console_page(site, emulators, strict_api), login)
     expect(page.get_by_role("heading", name="Tweede stap")).to_be_visible(timeout=c.TIMEOUT)
@@ -68,7 +68,7 @@ def test_a_password_alone_is_refused_then_the_first_factor_is_enrolled(
     page: Page, site: Site, emulators: dict[str, str], strict_api: str, artifacts: Path
 ) -> None:
     login = create_staff(org="utrecht", name="Anna")
-    c.verify_email(login)  # as `vtchat.admin grant` does
+    verify_email(login)  # as `vtchat.admin grant` does
     url = c.console_page(site, emulators, strict_api)
     # On the emulators neither App Check nor reCAPTCHA may call Google.
     google: list[str] = []
@@ -81,11 +81,11 @@ def test_a_password_alone_is_refused_then_the_first_factor_is_enrolled(
     expect(page.locator(".shell")).to_have_count(0)
     page.screenshot(path=str(artifacts / "console-second-factor-enrol.png"))
 
-    phone = c.new_phone()
+    phone = new_phone()
     page.get_by_label("Mobiel nummer").fill("0612")
     page.get_by_role("button", name="Code sturen").click()
     expect(page.get_by_role("alert")).to_contain_text("+31612345678")
-    seen = len(c.sms_codes(phone))
+    seen = len(sms_codes(phone))
     page.get_by_label("Mobiel nummer").fill(phone)
     page.get_by_role("button", name="Code sturen").click()
     expect(page.locator(".signin-page")).to_contain_text(phone, timeout=c.TIMEOUT)
@@ -93,7 +93,7 @@ def test_a_password_alone_is_refused_then_the_first_factor_is_enrolled(
 
     # Enrolled: signing in again, now with the code.
     expect(page.get_by_role("status")).to_contain_text("Je tweede stap is ingesteld")
-    seen = len(c.sms_codes(phone))
+    seen = len(sms_codes(phone))
     page.get_by_label("E-mailadres").fill(login.email)
     page.get_by_label("Wachtwoord").fill(login.password)
     page.get_by_role("button", name="Inloggen").click()
@@ -108,17 +108,17 @@ def test_the_idle_lock_asks_for_the_code_again(
     page: Page, site: Site, emulators: dict[str, str], strict_api: str
 ) -> None:
     login = create_staff(org="utrecht", name="Bram")
-    phone = c.new_phone()
-    c.enrol_sms(login, phone)
+    phone = new_phone()
+    enrol_sms(login, phone)
     url = c.console_page(site, emulators, strict_api, name="lock.html", idle_minutes=0.1)
 
-    seen = len(c.sms_codes(phone))
+    seen = len(sms_codes(phone))
     c.enter_password(page, url, login)
     c.enter_sms_code(page, phone, seen)
     c.expect_console(page, login)
 
     expect(page.get_by_role("heading", name="Scherm vergrendeld")).to_be_visible(timeout=10_000)
-    seen = len(c.sms_codes(phone))
+    seen = len(sms_codes(phone))
     page.get_by_label("Wachtwoord").fill(login.password)
     page.get_by_role("button", name="Ontgrendelen").click()
     expect(page.get_by_role("heading", name="Tweede stap")).to_be_visible(timeout=c.TIMEOUT)

@@ -22,10 +22,9 @@ import time
 from typing import Any
 
 import pytest
-import requests
 from firebase_admin import auth as firebase_auth
 
-from tests.support import PROJECT, Functions, StaffLogin, create_staff
+from tests.support import Functions, create_staff, enrol_sms, new_phone
 from vtchat import admin
 from vtchat.services import Services
 
@@ -52,45 +51,6 @@ def _refused(response: Any, status: int, code: str) -> None:
 
 def _emulator(path: str) -> str:
     return f"http://{os.environ['FIREBASE_AUTH_EMULATOR_HOST']}{path}"
-
-
-def _with_second_factor(staff: StaffLogin) -> str:
-    """Enrol a phone second factor on the Auth emulator; the ID token it returns carries it."""
-    requests.post(
-        _emulator(f"/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update"),
-        json={"localId": staff.uid, "emailVerified": True},
-        headers={"Authorization": "Bearer owner"},
-        timeout=10,
-    ).raise_for_status()
-    signin = requests.post(
-        _emulator("/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake"),
-        json={"email": staff.email, "password": staff.password, "returnSecureToken": True},
-        timeout=10,
-    )
-    signin.raise_for_status()
-    id_token = signin.json()["idToken"]
-    phone = f"+3161{int(time.time() * 1000) % 10_000_000:07d}"
-    start = requests.post(
-        _emulator("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:start?key=fake"),
-        json={"idToken": id_token, "phoneEnrollmentInfo": {"phoneNumber": phone}},
-        timeout=10,
-    )
-    start.raise_for_status()
-    session_info = start.json()["phoneSessionInfo"]["sessionInfo"]
-    codes = requests.get(
-        _emulator(f"/emulator/v1/projects/{PROJECT}/verificationCodes"), timeout=10
-    ).json()["verificationCodes"]
-    (code,) = [c["code"] for c in codes if c["sessionInfo"] == session_info]
-    finish = requests.post(
-        _emulator("/identitytoolkit.googleapis.com/v2/accounts/mfaEnrollment:finalize?key=fake"),
-        json={
-            "idToken": id_token,
-            "phoneVerificationInfo": {"code": code, "sessionInfo": session_info},
-        },
-        timeout=10,
-    )
-    finish.raise_for_status()
-    return str(finish.json()["idToken"])
 
 
 @pytest.fixture
@@ -184,7 +144,7 @@ def test_with_a_second_factor_staff_get_in_where_it_is_required(
     functions: Functions, second_factor_required: Services
 ) -> None:
     staff = create_staff(org=ORG)
-    assert _texts(functions, _with_second_factor(staff)).status_code == 200
+    assert _texts(functions, enrol_sms(staff, new_phone())).status_code == 200
 
 
 def test_without_the_requirement_a_password_sign_in_suffices(
