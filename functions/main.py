@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import functions_framework
 from flask import Request, Response
 
+from vtchat import accounts as staff_accounts
 from vtchat import (
     assignment,
     fallback,
@@ -20,23 +21,29 @@ from vtchat import (
     presence,
     registration,
     relay,
+    supervision,
     urgency,
 )
 from vtchat import availability as advisor_availability
+from vtchat import feedback as visitor_feedback
 from vtchat import intake as intake_service
 from vtchat import openapi as openapi_document
 from vtchat import proof as intake_proof
+from vtchat import regioncontent as region_content
 from vtchat import report as evaluation_report
 from vtchat import resume as chat_resume
+from vtchat import signals as chat_signals
 from vtchat import stream as streams
-from vtchat import texts as standard_texts
 from vtchat import transfer as chat_transfer
 from vtchat.access import current_session, require_own_session
+from vtchat.accounts import AccessRequest, InviteRequest
+from vtchat.content import ContentQuery, ContentSaveRequest
 from vtchat.contract import BY_NAME as API
 from vtchat.http import (
     acknowledged,
     cacheable,
     caller,
+    csv_download,
     endpoint,
     event_stream,
     read_json,
@@ -49,19 +56,23 @@ from vtchat.http import (
     visitor_claim,
 )
 from vtchat.models import (
+    AuditQuery,
     AvailabilityRequest,
+    FeedbackRequest,
     HeartbeatRequest,
     IntakeRequest,
     MessageRequest,
+    NoteRequest,
     PushEnvelope,
     RegistrationRequest,
     ReportQuery,
     ResumeRequest,
     SessionRequest,
+    SignalRequest,
     TransferRequest,
     UrgentRequest,
+    WatchRequest,
 )
-from vtchat.regions import public_directory
 from vtchat.services import services
 from vtchat.tokens import SessionClaim
 
@@ -127,6 +138,32 @@ def leave(request: Request) -> Response:
     require_own_session(claim, body.session_id)
     current_session(svc.store, claim)
     return reply(lifecycle.end_chat(svc, session_id=body.session_id, ended_by="visitor"))
+
+
+@functions_framework.http
+@endpoint
+def signal(request: Request) -> Response:
+    """Typing, read or received, paused: never any text (vtchat.signals)."""
+    svc = services()
+    who = caller(svc, request)
+    body = read_json(request, SignalRequest)
+    if isinstance(who, SessionClaim):
+        require_own_session(who, body.session_id)
+        return reply(chat_signals.from_visitor(svc, claim=who, request=body))
+    return reply(chat_signals.from_advisor(svc, staff=who, request=body))
+
+
+@functions_framework.http
+@endpoint
+def feedback(request: Request) -> Response:
+    """The anonymous word afterwards, counted per organisation and week only."""
+    svc = services()
+    # A chat the system ends at its maximum lifetime ends when its token expires.
+    claim = visitor_claim(svc, request, grace=visitor_feedback.TOKEN_GRACE)
+    body = read_json(request, FeedbackRequest)
+    require_own_session(claim, body.session_id)
+    saved = visitor_feedback.record(svc, claim=claim, request=body)
+    return reply(saved, status=200 if saved.duplicate else API["feedback"].status)
 
 
 @functions_framework.http
@@ -202,8 +239,7 @@ def texts(request: Request) -> Response:
     """The standard texts for the caller's organisation, placeholders unfilled."""
     svc = services()
     staff = staff_identity(svc, request)
-    known = {org.id for org in svc.directory}
-    return reply(standard_texts.texts_for(staff, known_orgs=known))
+    return reply(region_content.texts_for(svc, staff))
 
 
 @functions_framework.http
@@ -214,6 +250,47 @@ def report(request: Request) -> Response:
     staff = staff_identity(svc, request)
     query = read_query(request, ReportQuery)
     return reply(evaluation_report.figures(svc, staff=staff, query=query))
+
+
+@functions_framework.http
+@endpoint
+def watch(request: Request) -> Response:
+    """A supervisor reads along in a running chat: audited, and the advisor sees it."""
+    svc = services()
+    staff, body = staff_call(svc, request, WatchRequest)
+    return reply(supervision.watch(svc, staff=staff, request=body))
+
+
+@functions_framework.http
+@endpoint
+def unwatch(request: Request) -> Response:
+    """Stop reading along; the audit entries stay."""
+    svc = services()
+    staff, body = staff_call(svc, request, SessionRequest)
+    return reply(supervision.unwatch(svc, staff=staff, request=body))
+
+
+@functions_framework.http
+@endpoint
+def note(request: Request) -> Response:
+    """A private note to the chat's advisor, never on the visitor's side."""
+    svc = services()
+    staff, body = staff_call(svc, request, NoteRequest)
+    saved = supervision.note(svc, staff=staff, request=body)
+    return reply(saved, status=200 if saved.duplicate else API["note"].status)
+
+
+@functions_framework.http
+@endpoint
+def audit(request: Request) -> Response:
+    """The organisation's supervision audit log, for its privacy officer (CSV or JSON)."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    query = read_query(request, AuditQuery)
+    entries = supervision.export(svc, staff=staff, query=query, today=datetime.now(UTC).date())
+    if query.format == "json":
+        return reply(entries)
+    return csv_download(supervision.csv_rows(entries), filename=f"auditlog-{staff.org}.csv")
 
 
 @functions_framework.http
@@ -231,8 +308,53 @@ def status(request: Request) -> Response:
 @functions_framework.http
 @endpoint
 def regions(request: Request) -> Response:
-    """The organisations and their referral lists: changes only with a deployment."""
-    return cacheable(reply(public_directory(services().directory)), max_age=timedelta(hours=1))
+    """The organisations and their referral lists (as their supervisors saved them)."""
+    return cacheable(reply(region_content.public_regions(services())), max_age=timedelta(hours=1))
+
+
+@functions_framework.http
+@endpoint
+def content(request: Request) -> Response:
+    """A supervisor's view of their organisation's referral list and texts, with versions."""
+    svc = services()
+    staff = staff_identity(svc, request)
+    return reply(region_content.current(svc, staff, read_query(request, ContentQuery)))
+
+
+@functions_framework.http
+@endpoint
+def savecontent(request: Request) -> Response:
+    """A new version of the organisation's referral list and texts (409 if edited meanwhile)."""
+    svc = services()
+    staff, body = staff_call(svc, request, ContentSaveRequest)
+    return reply(region_content.save(svc, staff, body))
+
+
+@functions_framework.http
+@endpoint
+def team(request: Request) -> Response:
+    """The staff accounts of the supervisor's organisation."""
+    svc = services()
+    return reply(staff_accounts.team(svc, staff_identity(svc, request)))
+
+
+@functions_framework.http
+@endpoint
+def invite(request: Request) -> Response:
+    """A new advisor of the supervisor's organisation, with a link to choose a password."""
+    svc = services()
+    caller_staff, body = staff_call(svc, request, InviteRequest)
+    invited = staff_accounts.invite(svc, caller_staff, body)
+    return reply(invited, status=API["invite"].status if invited.created else 200)
+
+
+@functions_framework.http
+@endpoint
+def disable(request: Request) -> Response:
+    """Disable (sessions revoked at once) or enable an advisor of the organisation."""
+    svc = services()
+    caller_staff, body = staff_call(svc, request, AccessRequest)
+    return reply(staff_accounts.set_access(svc, caller_staff, body))
 
 
 @functions_framework.http

@@ -32,7 +32,10 @@ locals {
   }
 
   # Collection groups whose documents carry `expireAt` (vtchat.store.EPHEMERAL).
-  ttl_collection_groups = toset(["messages", "sessions", "advisors", "proofs", "transfers"])
+  # watchers and notes expire with their chat; auditLog after audit_retention
+  # (365 days by default): each entry's expireAt is its time plus that.
+  # staffRevocations 2 h after a disable or revoke, when no older ID token is left.
+  ttl_collection_groups = toset(["messages", "sessions", "advisors", "proofs", "transfers", "feedbackGiven", "watchers", "notes", "auditLog", "staffRevocations"])
 }
 
 resource "google_firestore_database" "main" {

@@ -2,7 +2,7 @@
 # holding only what it needs:
 # - roles/datastore.user: the functions that read or write Firestore (project
 #   level is the narrowest scope Firestore IAM offers, with a condition on
-#   this database); texts, regions and openapi never do and get none
+#   this database); openapi and the account functions never do and get none
 #   (tests/unit/test_infra_contract.py follows main.py's calls to keep this true);
 # - roles/pubsub.publisher on fallback-offers: only intake and tick publish
 #   offers (functions.tf publishes_offers);
@@ -10,6 +10,9 @@
 # - roles/firebaseauth.viewer for the functions staff call: a staff ID token is
 #   checked against its account (disabled, or sessions revoked by
 #   `vtchat.admin revoke`), a GetAccountInfo call (firebaseauth.users.get).
+# - roles/firebaseauth.admin for invite and disable only: a supervisor creates
+#   and disables advisors of their own organisation (vtchat.accounts checks the
+#   organisation; the role itself cannot be narrowed to one).
 # Verifying the tokens' signatures needs no role (public keys).
 
 locals {
@@ -19,12 +22,21 @@ locals {
   # staff_call, caller); tests/unit/test_staff_guard.py keeps it equal to main.py.
   staff_functions = toset([
     "messages", "heartbeat", "availability", "accept", "end", "transfer", "urgent", "register",
-    "texts", "report",
+    "texts", "report", "signal",
+    "content", "savecontent", "team", "invite", "disable",
+    "watch", "unwatch", "note", "audit",
   ])
+
+  # A supervisor's own team (vtchat.accounts): creating accounts, setting their
+  # claims, disabling them and revoking their sessions need Firebase Auth admin.
+  # Listing (team) reads only, which the viewer role above allows.
+  account_admin_functions = toset(["invite", "disable"])
 
   # Entry points that never touch Firestore: they answer from the code and the
   # files deployed with it (texts, the directory, the OpenAPI document).
-  firestore_free_functions = toset(["texts", "regions", "openapi"])
+  # (texts and regions read the organisations' own lists: vtchat.regioncontent;
+  # disable writes staffRevocations/{uid} for the rules: vtchat.accounts.)
+  firestore_free_functions = toset(["openapi", "team", "invite"])
   firestore_functions      = toset([for name in keys(local.functions) : name if !contains(local.firestore_free_functions, name)])
 
   # The buckets a function build reads: the source Terraform uploads, and the
@@ -64,6 +76,14 @@ resource "google_project_iam_member" "function_auth_viewer" {
 
   project = var.project_id
   role    = "roles/firebaseauth.viewer"
+  member  = "serviceAccount:${google_service_account.function[each.key].email}"
+}
+
+resource "google_project_iam_member" "function_auth_admin" {
+  for_each = local.account_admin_functions
+
+  project = var.project_id
+  role    = "roles/firebaseauth.admin"
   member  = "serviceAccount:${google_service_account.function[each.key].email}"
 }
 

@@ -84,9 +84,20 @@ def _auth_url(path: str) -> str:
 
 
 def create_staff(
-    *, org: str, role: str = "advisor", name: str | None = None, claims: bool = True
+    *,
+    org: str,
+    role: str = "advisor",
+    name: str | None = None,
+    claims: bool = True,
+    langs: Iterable[str] = (),
+    privacy: bool = False,
 ) -> StaffLogin:
-    """Create an account on the Auth emulator, set its claims and sign it in."""
+    """Create an account on the Auth emulator, set its claims and sign it in.
+
+    `langs`: the languages besides Dutch the advisor speaks (the `langs` claim,
+    as `vtchat.admin grant --languages` sets it). `privacy`: the organisation's
+    privacy officer (the `privacy` claim, `vtchat.admin grant --privacy`).
+    """
     email = f"{uuid.uuid4().hex[:10]}@{org}.test"
     password = "test-wachtwoord"
     display_name = name or f"Adviseur {email[:4]}"
@@ -99,7 +110,9 @@ def create_staff(
     uid = signup.json()["localId"]
     update: dict[str, Any] = {"localId": uid, "displayName": display_name}
     if claims:
-        update["customAttributes"] = json.dumps({"role": role, "org": org})
+        spoken = {"langs": ["nl", *langs]} if langs else {}
+        officer = {"privacy": True} if privacy else {}
+        update["customAttributes"] = json.dumps({"role": role, "org": org, **spoken, **officer})
     requests.post(
         _auth_url(f"/identitytoolkit.googleapis.com/v1/projects/{PROJECT}/accounts:update"),
         json=update,
@@ -207,6 +220,10 @@ def parse_sse(chunks: Iterable[bytes | str]) -> Iterator[SseEvent]:
                 )
 
 
+# Stream events that are not part of the timeline: sent without an id.
+UNTIMED = ("queue", "signals")
+
+
 def read_events(
     response: Any,
     *,
@@ -216,13 +233,16 @@ def read_events(
 ) -> list[SseEvent]:
     """Read timeline events of a streaming test-client response until a type or a count.
 
-    Queue-place updates (no id) are collected into `queue_updates` when given.
+    Queue-place updates (no id) are collected into `queue_updates` when given;
+    signals (no id either, vtchat.signals) are skipped.
     """
     events: list[SseEvent] = []
     for event in parse_sse(response.response):
         if event.type == "queue":
             if queue_updates is not None:
                 queue_updates.append(event)
+            continue
+        if event.type in UNTIMED:
             continue
         events.append(event)
         if (until and event.type == until) or (count and len(events) >= count):

@@ -23,6 +23,9 @@ possible (an intake, an advisor coming online or freeing a slot, an offer
 delivered); whichever of two such events commits last sees both. A dispatch
 that gives up under heavy contention leaves the chat waiting, and the next
 event or `tick` pairs it.
+
+A chat kept for a language (vtchat.language) is paired only with an advisor
+who speaks it, in its own organisation or one it was offered to.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import functools
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 from google.api_core import exceptions as api_exceptions
 from google.cloud import firestore
@@ -38,14 +42,20 @@ from google.cloud import firestore
 from vtchat import queueing
 from vtchat.errors import ADVISOR_OFFLINE, AT_CAPACITY, Conflict, NotFound, Unavailable, declare
 from vtchat.logs import log
-from vtchat.models import AdvisorDoc, HandoverDoc, SessionDoc, SessionStateResponse, Staff
+from vtchat.models import AdvisorDoc, HandoverDoc, Language, SessionDoc, SessionStateResponse, Staff
 from vtchat.models.writes import AdvisorUpdate, SessionUpdate
+from vtchat.routing import may_pair, reserved_language
 from vtchat.services import Services
 from vtchat.store import Snapshot, Store, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
 
 # The error codes raised here (vtchat.openapi describes them).
 ALREADY_TAKEN = declare("already_taken", Conflict, "a colleague took the chat first")
+LANGUAGE_RESERVED = declare(
+    "language_reserved",
+    Conflict,
+    "the chat waits a few minutes for an advisor who speaks the visitor's language",
+)
 
 _MAX_ROUNDS = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -70,6 +80,10 @@ class _Advisor:
         if self.doc.status != "online" or self.doc.org != self.org:
             return 0
         return self.doc.capacity - self.doc.active_count
+
+    @property
+    def languages(self) -> list[Language]:
+        return self.doc.languages
 
     def rank(self) -> tuple[int, datetime]:
         # Most room first; among equals whoever waited longest for a chat.
@@ -142,7 +156,12 @@ def _commit_pairing(
         "advisorOrgName": advisor.org_name,
         "viaFallback": handover,
         "seq": timeline.seq,
+        # The new advisor has the set minutes to write (vtchat.unanswered).
+        "awaitingReplySince": now,
     }
+    if session.language_until is not None:
+        # Served: should the chat come back to a queue, it is an ordinary one.
+        session_update["languageUntil"] = None
     store.update(
         batch, store.session(session_id), session_update, unchanged_since=read.session_snap
     )
@@ -178,28 +197,37 @@ def _record_handover(
     store.create(batch, store.handovers().document(), to_doc(record))
 
 
+# Why a claim paired nobody: the chat is gone (taken, ended) or no room is
+# left, or only advisors who do not speak the language it is kept for have room.
+_NotClaimed = Literal["gone", "unsuited"]
+
+
 def _claim(
     svc: Services, *, org: str, session_id: str, advisors: list[_Advisor]
-) -> Assignment | None:
-    """Give one chat to the best-placed advisor of `org`; None once it is not `org`'s to take.
+) -> Assignment | _NotClaimed:
+    """Give one chat to the best-placed advisor of `org` who may take it.
 
     Each attempt reads the chat and the chosen advisor afresh: a chat another
     organisation took meanwhile is dropped, an advisor who filled up or left
-    makes way for the next one.
+    makes way for the next one. A chat kept for a language goes only to an
+    advisor who speaks it (vtchat.language); after the first read only they
+    are tried.
     """
     store = svc.store
 
-    def attempt() -> Assignment | None:
-        while room := [a for a in advisors if a.free > 0]:
+    def attempt() -> Assignment | _NotClaimed:
+        reserved: Language | None = None
+        while room := [a for a in advisors if a.free > 0 and may_pair(reserved, a.languages)]:
             chosen = min(room, key=_Advisor.rank)
             read = _read(store, session_id, chosen.uid)
             if not read.session_snap.exists or not may_take(read.session, org):
-                return None
+                return "gone"
+            reserved = reserved_language(read.session)
             if not read.advisor_snap.exists:
                 chosen.doc = chosen.doc.model_copy(update={"status": "offline"})
                 continue
             chosen.doc = read.advisor
-            if chosen.free <= 0:
+            if chosen.free <= 0 or not may_pair(reserved, chosen.languages):
                 continue
             now = datetime.now(UTC)
             _commit_pairing(svc, read, session_id=session_id, advisor_uid=chosen.uid, now=now)
@@ -207,7 +235,7 @@ def _claim(
                 update={"active_count": chosen.doc.active_count + 1, "last_assigned_at": now}
             )
             return Assignment(session_id=session_id, advisor_uid=chosen.uid)
-        return None
+        return "unsuited" if reserved is not None else "gone"
 
     # A lock wait that timed out (ending a chat still reads the advisor in a
     # transaction) is a lost race too: run_optimistic reads again.
@@ -257,9 +285,10 @@ def _pair_round(svc: Services, *, org: str) -> _Round:
     for session_id in _waiting_for(svc, org):
         if not any(a.free > 0 for a in advisors):
             break
-        if (item := _claim(svc, org=org, session_id=session_id, advisors=advisors)) is not None:
+        item = _claim(svc, org=org, session_id=session_id, advisors=advisors)
+        if isinstance(item, Assignment):
             result.paired.append(item)
-        elif any(a.free > 0 for a in advisors):
+        elif item == "gone" and any(a.free > 0 for a in advisors):
             result.lost += 1
     return result
 
@@ -346,6 +375,11 @@ def accept(svc: Services, *, staff: Staff, session_id: str) -> SessionStateRespo
             raise Conflict("Deze chat is al door een collega opgepakt.", code=ALREADY_TAKEN)
         if not read.advisor_snap.exists or read.advisor.status != "online":
             raise Conflict("Zet jezelf eerst online.", code=ADVISOR_OFFLINE)
+        if not may_pair(reserved_language(session), read.advisor.languages):
+            raise Conflict(
+                "Deze chat wacht nog even op een adviseur die de taal van de bezoeker spreekt.",
+                code=LANGUAGE_RESERVED,
+            )
         if read.advisor.active_count >= read.advisor.capacity:
             raise Conflict("Je hebt al het maximale aantal chats.", code=AT_CAPACITY)
         _commit_pairing(

@@ -37,6 +37,8 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
         "role": staff.role,
         "displayName": staff.display_name,
         "orgName": svc.directory.get(staff.org).name,
+        # From the `langs` claim: whom chats in another language are offered to.
+        "languages": list(staff.languages),
         "status": request.status,
         "updatedAt": now,
         # Online and paused consoles must keep sending heartbeats (vtchat.presence).
@@ -50,6 +52,7 @@ def set_availability(svc: Services, *, staff: Staff, request: AvailabilityReques
         role=staff.role,
         display_name=staff.display_name,
         org_name=str(profile["orgName"]),
+        languages=staff.languages,
         capacity=request.capacity or svc.settings.default_capacity,
     )
 

@@ -25,8 +25,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from vtchat import service_levels
 from vtchat.disclosure import NATION, Cube
-from vtchat.models import ChatRecordDoc
+from vtchat.models import LANGUAGES, ChatRecordDoc
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Period = Literal["week", "month"]
@@ -137,6 +138,14 @@ _SHARES: tuple[tuple[str, str, Callable[[ChatRecordDoc], Iterable[str]]], ...] =
     ("uitkomst", "Uitkomst (geregistreerd)", lambda r: [r.outcome] if r.outcome else []),
 )
 _LEFT = "visitor_left_while_waiting"
+LANGUAGE_NAMES = {
+    "nl": "Nederlands",
+    "en": "Engels",
+    "tr": "Turks",
+    "ar": "Arabisch",
+    "pl": "Pools",
+    "uk": "Oekraïens",
+}
 
 
 def _bucket(minutes: int) -> str:
@@ -177,6 +186,9 @@ def cube_of(
                            categories=[f"{h:02d}:00" for h in range(24)], total="offered"),
         "weekdag": family("weekdag", records, lambda r: [WEEKDAYS[local(r.started).weekday()]],
                           categories=WEEKDAYS, total="offered"),
+        # One language per chat: its parts add up to the offered total shown beside.
+        "taal": family("taal", records, lambda r: [r.language], categories=LANGUAGES,
+                       total="offered"),
     }  # fmt: skip
     # The trend's weeks of one month are that month's: one set, whatever the scope.
     categories["trend"] = sorted(
@@ -185,6 +197,8 @@ def cube_of(
     )  # fmt: skip
     for name, _, values in _SHARES:
         categories[name] = cube.family(name, records, values)
+    # Per week, with the trend's weeks as their totals (vtchat.service_levels).
+    categories["service"] = service_levels.add_counts(cube, records, categories["trend"])
     cube.protect(minimum)
     return cube, categories
 
@@ -287,6 +301,21 @@ def pattern(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> tupl
     return tables[0], tables[1]
 
 
+def languages(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> Table:
+    """Chats per language the visitor chose (vtchat.language); every language, zeros too."""
+    rows: list[tuple[Cell, ...]] = [
+        (LANGUAGE_NAMES.get(code, code), cube.cell(("taal", scope, code)))
+        for code in categories["taal"]
+    ]
+    return Table(
+        name="taal",
+        title="Chats per taal",
+        columns=("taal", "chats"),
+        rows=rows,
+        suppressed=sum(_hidden(row[1:]) for row in rows),
+    )
+
+
 def shares(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> list[Table]:
     tables = []
     for name, title, _ in _SHARES:
@@ -369,6 +398,8 @@ def month_report(
         duration_distribution(cube, categories["duur"], regions=regions),
         by_hour,
         by_day,
+        languages(cube, categories, scope=scope),
+        *service_levels.tables(cube, mine, categories["service"], scope=scope, minimum=minimum),
         *shares(cube, categories, scope=scope),
         settlement(mine),
     ]

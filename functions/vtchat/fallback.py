@@ -67,6 +67,10 @@ def record_offer(svc: Services, offer: Offer, *, now: datetime) -> bool:
         session = from_snapshot(SessionDoc, snapshot)
         if session.state != "waiting" or session.offer_round != offer.previous_round:
             return False
+        # A language offer only while the chat is reserved, a fall-back round
+        # only after: an offer decided in one phase is never recorded in the other.
+        if (session.language_until is not None) != offer.for_language:
+            return False
         batch = store.batch()
         store.update(
             batch,

@@ -6,12 +6,19 @@ a thousand gRPC Listen streams and a thousand consumer threads on one client,
 far past the hundred listeners per client Firestore advises (docs/platform.md).
 So an instance listens once to every timeline entry written since shortly
 before it started listening (a collection-group query on `messages` by
-`createdAt`), once to the queue documents, and hands each stream what belongs
-to its session or its organisation's queue.
+`createdAt`), once to the sessions whose signals changed since then (typing,
+read: `signalAt`, vtchat.signals), once to the queue documents, and hands each
+stream what belongs to its session or its organisation's queue.
 
 Nothing falls between the listener and a stream: a stream subscribes first and
 only then reads what it missed with one query; an entry committed meanwhile
-comes both ways and the stream drops the second copy by its `seq`.
+comes both ways and the stream drops the second copy by its `seq`. Signals
+likewise: a stream starts from its session as read when it opened, and the
+instance keeps each session's latest signals (bounded, thinned as the window
+rolls) to hand to a stream as it subscribes; the stream sends each `version`
+once, in order. The signals watch bills a read for every write to a session
+that signalled within the window (a message, a presence refresh too), but
+hands on only a higher `signalVersion`.
 
 The watch keeps every document it matches in memory and sorts them all for
 each snapshot, so the window is rolled: every `window` a new listener starts
@@ -26,12 +33,13 @@ import queue
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vtchat.logs import log
-from vtchat.models import MessageDoc
-from vtchat.store import Store, from_snapshot, where
+from vtchat.models import MessageDoc, SessionDoc
+from vtchat.store import SESSIONS, Store, from_snapshot, where
 
 Mailbox = queue.Queue[Any]
 
@@ -41,6 +49,44 @@ class QueueChanged:
 
     def __init__(self, waiting: list[str]) -> None:
         self.waiting = waiting
+
+
+@dataclass(frozen=True)
+class SignalsChanged:
+    """A session's signals as the listener saw them: only the advisor's side.
+
+    The visitor's own signals are never handed to a stream, which serves the
+    visitor; the console reads them from the session document.
+    """
+
+    advisor_typing_until: datetime | None
+    advisor_read_seq: int
+    version: int
+    signal_at: datetime | None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> SignalsChanged:
+        return cls(
+            advisor_typing_until=data.get("advisorTypingUntil"),
+            advisor_read_seq=int(data.get("advisorReadSeq") or 0),
+            version=int(data.get("signalVersion") or 0),
+            signal_at=data.get("signalAt"),
+        )
+
+    @classmethod
+    def of(cls, session: SessionDoc) -> SignalsChanged:
+        """The signals of a session as read (a stream's state when it opens)."""
+        return cls(
+            advisor_typing_until=session.advisor_typing_until,
+            advisor_read_seq=session.advisor_read_seq,
+            version=session.signal_version,
+            signal_at=session.signal_at,
+        )
+
+
+# Sessions whose latest signals an instance keeps (for a stream that subscribes
+# just after its session read): far more than the country's running chats.
+_SIGNALS_KEPT = 5000
 
 
 def _unordered(_a: Any, _b: Any) -> int:
@@ -64,17 +110,37 @@ def listen(query: Any, callback: Any) -> Any:
 
 
 class _Listener:
+    """The timeline entries and the signals written since `since`: two watches, one lifecycle."""
+
     def __init__(self, fanout: Fanout, since: datetime) -> None:
         self.since = since
         self.started = time.monotonic()
         self.caught_up = threading.Event()
-        query = fanout.client.collection_group("messages").where(
+        self._waiting_for = {"entries", "signals"}
+        self._lock = threading.Lock()
+        entries = fanout.client.collection_group("messages").where(
             filter=where("createdAt", ">=", since)
         )
-        self.watch = listen(query, fanout.on_entries(self))
+        signals = fanout.client.collection(SESSIONS).where(filter=where("signalAt", ">=", since))
+        self.watches = [
+            listen(entries, fanout.on_entries(self)),
+            listen(signals, fanout.on_signals(self)),
+        ]
+
+    def snapshot_seen(self, kind: str) -> None:
+        """Caught up once both watches delivered their first snapshot."""
+        with self._lock:
+            self._waiting_for.discard(kind)
+            if not self._waiting_for:
+                self.caught_up.set()
+
+    @property
+    def is_active(self) -> bool:
+        return all(watch.is_active for watch in self.watches)
 
     def close(self) -> None:
-        self.watch.unsubscribe()
+        for watch in self.watches:
+            watch.unsubscribe()
 
 
 class Fanout:
@@ -102,6 +168,8 @@ class Fanout:
         self._sessions: dict[str, set[Mailbox]] = defaultdict(set)
         self._orgs: dict[str, set[Mailbox]] = defaultdict(set)
         self._waiting: dict[str, list[str]] = {}
+        # The latest signals per session, oldest first (bounded, thinned on each roll).
+        self._signals: dict[str, SignalsChanged] = {}
         self._listeners: list[_Listener] = []
         self._queue_watch: Any = None
         self._keeper: threading.Thread | None = None
@@ -117,6 +185,9 @@ class Fanout:
         with self._lock:
             self._start_locked()
             self._sessions[session_id].add(mailbox)
+            if session_id in self._signals:
+                # Written after the stream read its session, perhaps.
+                mailbox.put(self._signals[session_id])
             if org is not None:
                 self._orgs[org].add(mailbox)
                 if org in self._waiting:
@@ -179,9 +250,39 @@ class Fanout:
                     entry = e
                 for box in boxes:
                     box.put(entry)
-            listener.caught_up.set()
+            listener.snapshot_seen("entries")
 
         return on_snapshot
+
+    def on_signals(self, listener: _Listener) -> Any:
+        def on_snapshot(_docs: Any, changes: Any, _read_time: Any) -> None:
+            changed = [c.document for c in changes if c.type.name in ("ADDED", "MODIFIED")]
+            self.store.count_listener_reads(len(changed))
+            for document in changed:
+                data = document.to_dict() or {}
+                if "signalAt" not in data:
+                    continue
+                signals = SignalsChanged.from_data(data)
+                with self._lock:
+                    if not self._keep_signals(document.id, signals):
+                        continue
+                    boxes = list(self._sessions.get(document.id, ()))
+                for box in boxes:
+                    box.put(signals)
+            listener.snapshot_seen("signals")
+
+        return on_snapshot
+
+    def _keep_signals(self, session_id: str, signals: SignalsChanged) -> bool:
+        """Keep the newest signals of a session; False for a copy or an older version."""
+        kept = self._signals.pop(session_id, None)
+        if kept is not None and kept.version >= signals.version:
+            self._signals[session_id] = kept
+            return False
+        self._signals[session_id] = signals
+        if len(self._signals) > _SIGNALS_KEPT:
+            del self._signals[next(iter(self._signals))]
+        return True
 
     def _on_queues(self, docs: Any, changes: Any, _read_time: Any) -> None:
         self.store.count_listener_reads(len(changes))
@@ -222,7 +323,7 @@ class Fanout:
         if not listeners:
             return
         newest = listeners[-1]
-        if not newest.watch.is_active:
+        if not newest.is_active:
             log("WARNING", "fanout_listener_restarted")
             self.restarts += 1
             self._replace(listeners, _Listener(self, min(lis.since for lis in listeners)))
@@ -243,5 +344,14 @@ class Fanout:
             if new is not None:
                 self._listeners.append(new)
             self._listeners = [lis for lis in self._listeners if lis not in old]
+            # Signals older than every remaining listener's window: no stream
+            # can still be between its session read and its subscription.
+            if self._listeners:
+                since = min(lis.since for lis in self._listeners)
+                self._signals = {
+                    k: v
+                    for k, v in self._signals.items()
+                    if v.signal_at is not None and v.signal_at >= since
+                }
         for listener in old:
             listener.close()

@@ -5,7 +5,12 @@ Run every minute (Cloud Scheduler -> Pub/Sub -> push in production, a loop in
 ticks at once, or one delivered twice, change nothing more than one:
 - act on presence: visitors who have gone, advisors whose console went silent
   (`vtchat.presence`), and chats open past their maximum lifetime;
+- pass chats whose advisor has not written in time to a colleague, back at
+  the front of the queue (`vtchat.unanswered`; guarded by the session as read);
+- release chats kept for a language nobody speaking it took in time, telling
+  the visitor (`vtchat.language`; guarded by the session as read);
 - pair chats with free advisors (a backstop for dispatches lost to contention);
+- offer chats kept for a language to organisations whose speaker came online;
 - offer overflowing chats to other regions (`fallback.make_offer` is guarded
   by the offer round);
 - tell a visitor still waiting after closing time, once, that the chat has
@@ -24,7 +29,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.transaction import Transaction
 from pydantic.alias_generators import to_camel
 
-from vtchat import assignment, fallback, lifecycle, presence, queueing
+from vtchat import assignment, fallback, language, lifecycle, presence, queueing, unanswered
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, QueueDoc, SessionDoc
 from vtchat.routing import Staffing, WaitingChat, due_offers, staffing_by_org
@@ -46,6 +51,8 @@ class TickReport:
     advisors_lost: int = 0
     chats_requeued: int = 0
     overdue_ended: int = 0
+    language_released: int = 0
+    unanswered_passed_on: int = 0
     orgs_dispatched: list[str] = field(default_factory=list)
 
 
@@ -70,11 +77,18 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
     report.advisors_lost = seen.advisors_lost
     report.chats_requeued = seen.chats_requeued
     report.overdue_ended = _end_overdue(svc, now=now)
+    # Before the advisors are read: the passed-over advisor is paused by then,
+    # and the dispatch below gives the chat to a colleague.
+    report.unanswered_passed_on = len(unanswered.sweep(svc, now=now))
     advisors = [
         from_snapshot(AdvisorDoc, snap) for snap in store.query(store.all_online_advisors())
     ]
     staffing = _staffing(advisors)
     waiting = _waiting(svc)
+    # Before pairing: a released chat is paired by its own region in this tick.
+    report.language_released = language.release_due(svc, waiting, now=now)
+    if report.language_released:
+        waiting = _waiting(svc)
 
     # Organisations with room and a chat they may take: their own or offered.
     takers = {
@@ -105,6 +119,7 @@ def tick(svc: Services, *, now: datetime | None = None) -> TickReport:
     for offer in offers:
         if fallback.make_offer(svc, offer, now=now).recorded:
             report.offered += 1
+    report.offered += language.reoffer(svc, waiting, advisors, now=now)
 
     for session_id, session in waiting:
         if (

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
 import functools
+import io
 import json
 import traceback
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar, overload
 
 from flask import Request, Response
@@ -80,6 +82,8 @@ _CUSTOM_ERRORS = {
     "date_order",
     "date_span",
     "transfer_target",
+    # vtchat.content, vtchat.accounts: a supervisor's lists and invitations.
+    "content_rule",
     "distinct",
 }
 _PATTERN_MESSAGES = {
@@ -184,9 +188,15 @@ def require_app_check(svc: Services, request: Request) -> None:
     svc.verify_app_check(token)
 
 
-def visitor_claim(svc: Services, request: Request) -> tokens.SessionClaim:
+def visitor_claim(
+    svc: Services, request: Request, *, grace: timedelta = timedelta(0)
+) -> tokens.SessionClaim:
+    """The session claim; `grace` accepts a token expired that long ago (the word afterwards)."""
     return tokens.verify(
-        key=svc.session_key, previous=svc.previous_session_key, token=bearer_token(request)
+        key=svc.session_key,
+        previous=svc.previous_session_key,
+        token=bearer_token(request),
+        now=datetime.now(UTC) - grace,
     )
 
 
@@ -215,6 +225,19 @@ def reply(model: BaseModel, *, status: int = 200) -> Response:
     return Response(
         model.model_dump_json(by_alias=True), status=status, mimetype="application/json"
     )
+
+
+def csv_download(rows: list[list[str]], *, filename: str) -> Response:
+    """Rows as the report's CSV files are written: UTF-8 with BOM, `;`, formulas guarded."""
+    from vtchat.cli.report import csv_cell  # the one definition of the cell conventions
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in rows:
+        writer.writerow([csv_cell(cell, minimum=0) for cell in row])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def cacheable(response: Response, *, max_age: timedelta) -> Response:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, fallback, queueing, resume, tokens
+from vtchat import assignment, fallback, language, queueing, resume, tokens
 from vtchat.errors import Busy, ChatClosed, Unavailable
 from vtchat.logs import log
 from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
@@ -90,6 +90,7 @@ def start_chat(
         region=region.id,
         org=serving,
         urgent=request.in_danger,
+        language=request.language,
     )
     _dispatch(svc, session_id, session, now=now)
     return IntakeResponse(
@@ -148,6 +149,9 @@ def _new_session(
         urgent=request.in_danger,
         urgent_reason="in_danger" if request.in_danger else None,
         resume_key=resume.resume_key(svc, resume_code),
+        language=request.language,
+        # Kept for advisors who speak it for a while (vtchat.language).
+        language_until=None if request.language == "nl" else now + config.language_wait,
         # Provisional: replaced by endedAt + retention when the chat ends.
         expire_at=now + config.session_max_lifetime + config.content_retention,
     )
@@ -172,11 +176,18 @@ def _create(svc: Services, session_id: str, session: SessionDoc) -> None:
 
 
 def _dispatch(svc: Services, session_id: str, session: SessionDoc, *, now: datetime) -> None:
-    """Pair the new chat now if someone is free, else offer it to the neighbours."""
+    """Pair the new chat now if someone is free, else offer it to the neighbours.
+
+    A chat kept for its language is offered at once to every organisation
+    with an advisor online who speaks it, instead (vtchat.language).
+    """
     assigned = assignment.dispatch_quietly(svc, org=session.org)
     if not any(item.session_id == session_id for item in assigned):
         try:
-            fallback.offer_if_unstaffed(svc, session_id=session_id, session=session, now=now)
+            if session.language_until is not None:
+                language.offer_new_chat(svc, session_id=session_id, session=session, now=now)
+            else:
+                fallback.offer_if_unstaffed(svc, session_id=session_id, session=session, now=now)
         except (Unavailable, api_exceptions.GoogleAPICallError) as e:
             # The chat is safely queued; the next tick offers it.
             log("WARNING", "offer_deferred", sessionId=session_id, reason=type(e).__name__)

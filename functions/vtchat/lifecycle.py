@@ -20,7 +20,7 @@ from vtchat.errors import NotFound
 from vtchat.logs import log
 from vtchat.models import AdvisorDoc, EndedBy, SessionDoc, SessionStateResponse, Staff
 from vtchat.services import Services
-from vtchat.store import from_snapshot
+from vtchat.store import NOTES, WATCHERS, from_snapshot
 from vtchat.timeline import TimelineWriter
 
 
@@ -117,6 +117,8 @@ def _write_end(
             # Nobody watches presence any more; it also leaves the sweep's query.
             "visitorSeenAt": None,
             **({"visitorPresence": "gone"} if ended_by == "visitor" else {}),
+            # Out of the unanswered sweep's query (vtchat.unanswered).
+            **({"awaitingReplySince": None} if session.awaiting_reply_since else {}),
         },
     )
     if advisor_ref is not None and advisor_snap is not None and advisor_snap.exists:
@@ -148,10 +150,16 @@ def finalize_expiry(svc: Services, *, session_id: str) -> int:
     session = from_snapshot(SessionDoc, snapshot)
     if session.state != "ended" or session.expiry_final:
         return 0
+    # A chat a supervisor read along in also has watchers and notes: they
+    # go with it (vtchat.supervision). Others cost no extra query.
+    groups = [store.messages(session_id)]
+    if session.supervised:
+        groups += [store.session(session_id).collection(c) for c in (WATCHERS, NOTES)]
     stale = [
-        message.reference
-        for message in store.query(store.messages(session_id))
-        if (message.to_dict() or {}).get("expireAt") != session.expire_at
+        doc.reference
+        for group in groups
+        for doc in store.query(group)
+        if (doc.to_dict() or {}).get("expireAt") != session.expire_at
     ]
     updated = store.update_all(stale, {"expireAt": session.expire_at})
     store.update_all([store.session(session_id)], {"expiryFinal": True})

@@ -35,7 +35,7 @@ from vtchat.contract import (
     Endpoint,
     OpenApiDocument,
 )
-from vtchat.models import QueueUpdate, VisitorEvent
+from vtchat.models import QueueUpdate, SignalUpdate, VisitorEvent
 from vtchat.stream import RETRY_MS
 
 __all__ = ["ENDPOINTS", "ERROR_CODES", "Endpoint", "ErrorResponse", "OpenApiDocument"]
@@ -116,13 +116,21 @@ Each timeline event has `id: <seq>` (1, 2, 3, … without gaps), `event: <type>`
 `data: <JSON>` of a `VisitorEvent` (null fields left out). Types: `message` (a text),
 `queued`, `assigned` (an advisor took the chat; `fallback` and `regionName` when another
 region helps), `after_hours` (the region closed while waiting), `advisor_lost`,
-`transferred`, `resumed` (the chat was opened with its code) and `ended`.
+`transferred`, `resumed` (the chat was opened with its code), `language_unmatched`
+(nobody speaking the visitor's language took the chat in time: a Dutch-speaking
+advisor will help), `reassigned` (the advisor did not answer in time: the chat is back at
+the front of the queue for a colleague) and `ended`.
 While the chat waits, `event: queue` events without an id carry a `QueueUpdate`
 (`{{position, estimatedWaitMinutes}}`); they are not part of the timeline.
+`event: signals` events without an id carry a `SignalUpdate` (`{{advisorTyping,
+advisorReadSeq, version}}`): one right after the replay when the stream opens (so a
+reconnect brings the current state; none when the replay itself ends the stream), then
+one whenever the advisor's signals change, each with a higher `version` than the last.
+`advisorTyping` holds for a few seconds: hide it about 6 s after the last `true`.
 The stream starts with `retry: {RETRY_MS}`, sends `: keep-alive` comment lines when idle,
-and ends after `ended`, after `advisor_lost` (the chat is back in the queue) and after a
-maximum duration; the client then reconnects with `Last-Event-ID`. A stream whose token a
-later resume retired ends with `event: revoked` (no id; `{{code, message}}`)."""
+and ends after `ended`, after `advisor_lost` and `reassigned` (the chat is back in the queue)
+and after a maximum duration; the client then reconnects with `Last-Event-ID`. A stream whose
+token a later resume retired ends with `event: revoked` (no id; `{{code, message}}`)."""
 
 
 def _schemas() -> tuple[Mapping[Any, Any], dict[str, Any]]:
@@ -132,7 +140,11 @@ def _schemas() -> tuple[Mapping[Any, Any], dict[str, Any]]:
             wanted.append((endpoint.request, "validation"))
         if endpoint.response is not None:
             wanted.append((endpoint.response, "serialization"))
-    wanted += [(VisitorEvent, "serialization"), (QueueUpdate, "serialization")]
+    wanted += [
+        (VisitorEvent, "serialization"),
+        (QueueUpdate, "serialization"),
+        (SignalUpdate, "serialization"),
+    ]
     refs, top = models_json_schema(list(dict.fromkeys(wanted)), by_alias=True, ref_template=_REF)
     return refs, dict(top.get("$defs", {}))
 
@@ -203,6 +215,15 @@ def _stream_event_schema(refs: Mapping[Any, Any], schemas: Mapping[str, Any]) ->
                 },
                 "required": ["event", "data"],
             },
+            {
+                # The advisor's typing and read mark (vtchat.signals): no id either.
+                "type": "object",
+                "properties": {
+                    "event": {"const": "signals"},
+                    "data": _json_data(refs[(SignalUpdate, "serialization")]),
+                },
+                "required": ["event", "data"],
+            },
         ]
     }
 
@@ -264,6 +285,9 @@ def _operation(
             "description": "Done.",
             "content": _json(refs[(endpoint.response, "serialization")]),
         }
+        if endpoint.csv:
+            csv_text = {"type": "string", "description": "UTF-8 with BOM, `;`-separated."}
+            success["content"] = {**success["content"], "text/csv": {"schema": csv_text}}
         if endpoint.cache is not None:
             success["headers"] = _cache_headers(endpoint.cache)
         responses[str(endpoint.status)] = success

@@ -19,8 +19,10 @@ holds, so two ticks at once, or a heartbeat arriving meanwhile, are safe.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 from google.api_core import exceptions as api_exceptions
 from google.cloud.firestore_v1.transaction import Transaction
@@ -226,7 +228,14 @@ def release_advisor(
         for session_id, session in chats:
             if session.state != "active" or session.advisor_uid != uid:
                 continue
-            _requeue(svc, transaction, session_id=session_id, session=session, now=now)
+            requeue_at_front(
+                svc,
+                transaction,
+                session_id=session_id,
+                session=session,
+                event="advisor_lost",
+                also={"advisorLostAt": now},
+            )
             requeued.append(session_id)
             orgs.append(session.org)
         store.update(
@@ -248,16 +257,26 @@ def release_advisor(
     return orgs
 
 
-def _requeue(
-    svc: Services, transaction: Transaction, *, session_id: str, session: SessionDoc, now: datetime
+def requeue_at_front(
+    svc: Services,
+    transaction: Transaction,
+    *,
+    session_id: str,
+    session: SessionDoc,
+    event: Literal["advisor_lost", "reassigned"],
+    also: Mapping[str, Any],
 ) -> None:
+    """Put an active chat back at the front of its queue, telling the visitor why.
+
+    Shared by a lost advisor (here) and an unanswered chat (vtchat.unanswered):
+    the original ticket sorts by the first queue time, and the timeline entry
+    tells the visitor and, later, whoever continues the chat.
+    """
     store = svc.store
     timeline = TimelineWriter(
         store, transaction, session_id, seq=session.seq, expire_at=session.expire_at
     )
-    # Tells the visitor, and whoever continues the chat reads why in the timeline.
-    timeline.system("advisor_lost", advisor_name=session.advisor_name)
-    # The original ticket sorts by the first queue time: back at the front.
+    timeline.system(event, advisor_name=session.advisor_name)
     ticket = session.ticket or queueing.new_ticket(session.queued_at, urgent=session.urgent)
     store.update(
         transaction,
@@ -268,8 +287,9 @@ def _requeue(
             "advisorName": None,
             "advisorOrg": None,
             "advisorOrgName": None,
-            "advisorLostAt": now,
+            "awaitingReplySince": None,
             "ticket": ticket,
+            **also,
             "seq": timeline.seq,
         },
     )

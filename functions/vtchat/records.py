@@ -56,6 +56,12 @@ def record_of(session: SessionDoc, *, ended_at: datetime, ended_by: EndedBy) -> 
         via_fallback=session.via_fallback,
         age_band=session.age_band,
         gender=session.gender,
+        # Counted in the figures (chats per language); a handful of values.
+        language=session.language,
+        # Same whole minutes as the waiting time (vtchat.service_levels).
+        first_reply_minutes=whole_minutes(session.queued_at, session.first_reply_at)
+        if session.first_reply_at
+        else None,
     )
 
 

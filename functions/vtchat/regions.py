@@ -135,7 +135,16 @@ class Directory:
         return [*self.get(org_id).referrals, *self.shared_referrals]
 
 
-def public_directory(directory: Directory) -> RegionsResponse:
+def public_directory(
+    directory: Directory, *, local: Mapping[str, list[ReferralOut]] | None = None
+) -> RegionsResponse:
+    """`local`: an organisation's own stored referral list (vtchat.regioncontent), in place
+    of the file's; the national ones follow either way."""
+    local = local or {}
+    shared = [
+        ReferralOut(name=ref.name, description=ref.description, url=ref.url, phone=ref.phone)
+        for ref in directory.shared_referrals
+    ]
     return RegionsResponse(
         regions=[
             RegionInfo(
@@ -143,10 +152,19 @@ def public_directory(directory: Directory) -> RegionsResponse:
                 name=org.name,
                 short_name=org.short_name,
                 referrals=[
-                    ReferralOut(
-                        name=ref.name, description=ref.description, url=ref.url, phone=ref.phone
-                    )
-                    for ref in directory.referrals(org.id)
+                    *local.get(
+                        org.id,
+                        [
+                            ReferralOut(
+                                name=ref.name,
+                                description=ref.description,
+                                url=ref.url,
+                                phone=ref.phone,
+                            )
+                            for ref in org.referrals
+                        ],
+                    ),
+                    *shared,
                 ],
             )
             for org in sorted(directory, key=lambda org: org.short_name)

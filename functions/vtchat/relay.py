@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from google.cloud.firestore import Increment
+
 from vtchat.access import require_current_token
 from vtchat.errors import (
     CHAT_ENDED,
@@ -119,7 +121,7 @@ class _Post:
             sender_uid=self.staff.uid if self.staff else None,
             advisor_name=self.staff.display_name if self.staff else None,
         )
-        update: SessionUpdate = {"seq": timeline.seq, **budget}
+        update: SessionUpdate = {"seq": timeline.seq, **budget, **self._typing_ends(session)}
         # `create` fails if a copy of this message got in first, the condition
         # if anyone else wrote the session (and so perhaps took this seq).
         self.store.update(batch, session_ref, update, unchanged_since=snapshot)
@@ -155,8 +157,30 @@ class _Post:
         if session.seq >= self.config.messages_per_session:
             raise Conflict(_TOO_LONG, code=CHAT_TOO_LONG)
         if self.staff is not None:
-            return {}
+            return self._replied(session)
         return self._spend_token(session)
+
+    def _replied(self, session: SessionDoc) -> SessionUpdate:
+        """The advisor wrote: the chat is answered (vtchat.unanswered), in the write made anyway."""
+        update: SessionUpdate = {}
+        if session.awaiting_reply_since is not None:
+            update["awaitingReplySince"] = None
+        if session.first_reply_at is None:
+            update["firstReplyAt"] = self.sent_at
+        return update
+
+    def _typing_ends(self, session: SessionDoc) -> SessionUpdate:
+        """A message ends its sender's typing, in the write it makes anyway (vtchat.signals)."""
+        until = session.visitor_typing_until if self.staff is None else session.advisor_typing_until
+        if until is None:
+            return {}
+        update: SessionUpdate = (
+            {"visitorTypingUntil": None} if self.staff is None else {"advisorTypingUntil": None}
+        )
+        if until > self.sent_at:
+            # It still showed: tell the other side's stream (by its version).
+            update |= {"signalAt": self.sent_at, "signalVersion": Increment(1)}
+        return update
 
     def _spend_token(self, session: SessionDoc) -> SessionUpdate:
         bucket = (

@@ -11,6 +11,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from vtchat import feedback
 from vtchat.errors import NOT_SUPERVISOR, BadRequest, Forbidden, declare
 from vtchat.evaluation import (
     AMSTERDAM,
@@ -62,6 +63,10 @@ def month_tables(
     end = next_month(start)
     records = load_records(svc, start=start, end=end)
     tables, total = month_report(records, org=org, minimum=minimum, start=start, end=end)
+    # The word afterwards: counters per organisation and whole week, not records.
+    weeks = feedback.weeks_of_month(start, end, today=datetime.now(AMSTERDAM).date())
+    counts = feedback.load_counts(svc, weeks)
+    tables.append(feedback.table(counts, weeks, org=org, minimum=minimum))
     return tables, total, len(records)
 
 

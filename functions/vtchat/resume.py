@@ -23,6 +23,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime
 
+from google.cloud.firestore import Increment
 from google.cloud.firestore_v1.transaction import Transaction
 
 from vtchat import tokens
@@ -131,8 +132,21 @@ def _take_over(svc: Services, session_id: str, *, now: datetime) -> tuple[Sessio
             "seq": timeline.seq,
             "visitorSeenAt": now,
             "visitorPresence": "connected",
+            **_unpaused(session, now),
         }
         store.update(transaction, ref, update)
         return session, generation
 
     return store.run_transaction(body)
+
+
+def _unpaused(session: SessionDoc, now: datetime) -> dict[str, object]:
+    """Coming back with the code ends the discreet pause (vtchat.signals), in the same write."""
+    if not session.visitor_paused:
+        return {}
+    return {
+        "visitorPaused": False,
+        "visitorPausedAt": now,
+        "signalAt": now,
+        "signalVersion": Increment(1),
+    }

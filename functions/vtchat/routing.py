@@ -10,6 +10,11 @@ offered in rounds to a widening set of organisations: round r reaches the first
 r x `widen_by` regions of its fall-back list, and after the whole list every
 other organisation (national). Regions that are closed are skipped; a region
 served by a rota is offered to whichever organisation staffs it now.
+
+A chat in another language than Dutch skips these rounds while it is
+reserved for that language: it is offered to every organisation with an
+online advisor who speaks it (`language_offer`; the whole story is in
+vtchat.language).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from vtchat.models import SessionDoc
+from vtchat.models import Language, SessionDoc
 from vtchat.regions import Directory
 
 
@@ -45,6 +50,9 @@ class WaitingChat:
     queued_at: datetime
     offer_round: int = 0
     offered_at: datetime | None = None
+    # Kept for advisors who speak this language (vtchat.language), or None.
+    reserved_for: Language | None = None
+    offered_to: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, session_id: str, session: SessionDoc) -> WaitingChat:
@@ -55,6 +63,8 @@ class WaitingChat:
             queued_at=session.queued_at,
             offer_round=session.offer_round,
             offered_at=session.offered_at,
+            reserved_for=reserved_language(session),
+            offered_to=tuple(session.offered_to),
         )
 
 
@@ -76,6 +86,55 @@ class Offer:
     region: str
     org: str
     candidates: tuple[str, ...]
+    # An offer to the advisors who speak the chat's language (vtchat.language)
+    # rather than a fall-back round: recorded only while the chat is reserved.
+    for_language: bool = False
+
+
+def reserved_language(session: SessionDoc) -> Language | None:
+    """The language a chat is kept for, or None: any advisor may take it.
+
+    The reservation lasts while `languageUntil` is set, not merely while it
+    is in the future: only the tick ends it, in the same write as the entry
+    that tells the visitor, so nobody who does not speak the language takes
+    the chat before the visitor has been told.
+    """
+    if session.state != "waiting" or session.language_until is None:
+        return None
+    return session.language
+
+
+def may_pair(reserved: Language | None, languages: Iterable[str]) -> bool:
+    """Whether an advisor speaking `languages` may take a chat reserved for `reserved`."""
+    return reserved is None or reserved in languages
+
+
+def language_offer(chat: WaitingChat, *, speakers: Mapping[str, Iterable[str]]) -> Offer | None:
+    """The offer of a reserved chat to the organisations with an online speaker.
+
+    `speakers` maps an organisation to the languages of its online advisors.
+    The chat's own organisation is never a candidate: its own advisors who
+    speak the language take it from its queue. Organisations offered before
+    stay candidates (their speaker may be busy and free up later); an offer is
+    due only when one was not offered yet.
+    """
+    language = chat.reserved_for
+    if language is None:
+        return None
+    reach = sorted(
+        org for org, spoken in speakers.items() if org != chat.org and language in spoken
+    )
+    if not set(reach) - set(chat.offered_to):
+        return None
+    return Offer(
+        session_id=chat.session_id,
+        round=chat.offer_round + 1,
+        previous_round=chat.offer_round,
+        region=chat.region,
+        org=chat.org,
+        candidates=tuple(dict.fromkeys((*chat.offered_to, *reach))),
+        for_language=True,
+    )
 
 
 def staffing_by_org(advisors: Iterable[tuple[str, int, int]]) -> dict[str, Staffing]:
@@ -179,6 +238,9 @@ def due_offers(
     positions = queue_positions(waiting)
     offers: list[Offer] = []
     for chat in sorted(waiting, key=lambda c: c.queued_at):
+        if chat.reserved_for is not None:
+            # Offered by language instead (`language_offer`), until the tick releases it.
+            continue
         if chat.offered_at is not None and now - chat.offered_at < policy.reoffer_after:
             continue
         if not is_overflowing(

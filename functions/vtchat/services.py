@@ -23,7 +23,7 @@ from vtchat.errors import Forbidden, Unauthenticated, Unavailable, declare
 from vtchat.guesses import WrongCodes
 from vtchat.limits import Seats, WindowBudget
 from vtchat.logs import log
-from vtchat.models import Staff
+from vtchat.models import LANGUAGES, Language, Staff
 from vtchat.pushauth import CertsCache
 from vtchat.regions import Directory, PostcodeIndex, load_directory
 from vtchat.schedule import Schedule, load_schedule, parse_schedule
@@ -226,7 +226,15 @@ class Services:
             role=role,
             org=org,
             display_name=name if isinstance(name, str) and name else "Medewerker",
+            languages=staff_languages(claims.get("langs")),
+            privacy=claims.get("privacy") is True,
         )
+
+
+def staff_languages(claim: object) -> list[Language]:
+    """The `langs` claim as languages: Dutch always, unknown entries ignored."""
+    spoken = set(claim) if isinstance(claim, list) else set()
+    return [lang for lang in LANGUAGES if lang == "nl" or lang in spoken]
 
 
 def require_second_factor(claims: dict[str, Any]) -> None:

@@ -67,6 +67,9 @@ class Settings(BaseModel):
     # An offer nobody took is made again, to a wider set, after this long.
     reoffer_after: timedelta = timedelta(minutes=2)
     fallback_widen_by: Annotated[int, Field(ge=1, le=26)] = 2
+    # A chat in another language than Dutch waits this long for an advisor who
+    # speaks it (any region) before it becomes an ordinary chat of its region.
+    language_wait: timedelta = timedelta(minutes=5)
     # The domain's typical chat (15-20 minutes): the basis of wait estimates.
     mean_chat: timedelta = timedelta(minutes=17)
     # How stale the public status may be; it is served from instance memory.
@@ -83,14 +86,26 @@ class Settings(BaseModel):
     # An advisor whose console has not sent a heartbeat for this long is set
     # offline and their chats go back to the queue for a colleague.
     advisor_grace: timedelta = timedelta(minutes=2)
+    # An advisor who has not written this long after getting a chat: the chat
+    # goes to a colleague and the advisor is paused (vtchat.unanswered).
+    unanswered_after: timedelta = timedelta(minutes=3)
     # Advisor documents hold staff names: gone this long after the last sign of life.
     advisor_retention: timedelta = timedelta(days=30)
+    # The supervision audit log (who opened which chat, when, why): kept this
+    # long, then deleted by TTL (vtchat.supervision, docs/privacy.md).
+    audit_retention: timedelta = Field(default=timedelta(days=365), ge=timedelta(days=1))
 
     # Abuse resistance, none of it by IP address (schools, shelters and
     # libraries share one). Messages: a budget per session that refills.
     messages_per_minute: Annotated[int, Field(ge=1, le=100_000)] = 30
     message_burst: Annotated[int, Field(ge=1, le=100_000)] = 20
     messages_per_session: Annotated[int, Field(ge=10, le=100_000)] = 1000
+    # Signals (vtchat.signals): "is typing" shows until `typing_ttl` after the
+    # last write, and a side's typing is written at most once per
+    # `typing_every`; the discreet pause may change at most once per `pause_every`.
+    typing_ttl: timedelta = timedelta(seconds=6)
+    typing_every: timedelta = timedelta(seconds=5)
+    pause_every: timedelta = timedelta(seconds=2)
     # Intakes: the pace per instance and minute from which the intake's
     # puzzle gets harder (refused only at INTAKE_CEILING times it; the
     # deployment caps the number of instances), and no new chat for an
@@ -140,6 +155,13 @@ class Settings(BaseModel):
     def _presence_in_order(self) -> Settings:
         if not self.visitor_seen_refresh < self.visitor_stale <= self.visitor_grace:
             raise ValueError("expected visitor_seen_refresh < visitor_stale <= visitor_grace")
+        return self
+
+    @model_validator(mode="after")
+    def _typing_outlasts_its_refresh(self) -> Settings:
+        # Else the indicator would blink off between two writes of one typist.
+        if not timedelta(0) < self.typing_every < self.typing_ttl:
+            raise ValueError("expected 0 < typing_every < typing_ttl")
         return self
 
     @model_validator(mode="after")
@@ -227,6 +249,8 @@ def load_settings(*, operator: bool = False) -> Settings:
         ("mean_chat", "VTCHAT_MEAN_CHAT_MINUTES"),
         ("visitor_grace", "VTCHAT_VISITOR_GRACE_MINUTES"),
         ("advisor_grace", "VTCHAT_ADVISOR_GRACE_MINUTES"),
+        ("language_wait", "VTCHAT_LANGUAGE_WAIT_MINUTES"),
+        ("unanswered_after", "VTCHAT_UNANSWERED_MINUTES"),
     ):
         value = _minutes(env)
         if value is not None:
@@ -240,6 +264,8 @@ def load_settings(*, operator: bool = False) -> Settings:
     ):
         if raw := os.environ.get(env):
             overrides[field] = raw
+    if audit_days := os.environ.get("VTCHAT_AUDIT_RETENTION_DAYS"):
+        overrides["audit_retention"] = timedelta(days=int(audit_days))
     app_check = os.environ.get("VTCHAT_APP_CHECK", "off" if emulated else "on").lower()
     if app_check not in _SWITCHES:
         raise ValueError(f"VTCHAT_APP_CHECK must be 'on' or 'off', not {app_check!r}")

@@ -38,10 +38,37 @@ HANDOVERS = "handovers"
 CHAT_RECORDS = "chatRecords"
 PROOFS = "proofs"
 TRANSFERS = "transfers"
+# The anonymous word afterwards (vtchat.feedback): counters per organisation
+# and week (kept), and one marker per chat that it was given (until the chat's expiry).
+FEEDBACK = "feedback"
+FEEDBACK_GIVEN = "feedbackGiven"
+# Each organisation's referral list and standard texts (vtchat.regioncontent):
+# the current version, and every saved version beneath it. Kept.
+ORG_CONTENT = "orgContent"
+CONTENT_VERSIONS = "versions"
 # Collection groups whose documents carry `expireAt` and are deleted by TTL.
 # Queues (opaque tickets), handovers (anonymous settlement records) and the
 # postcode table are kept.
-EPHEMERAL = (MESSAGES, SESSIONS, ADVISORS, PROOFS, TRANSFERS)
+# Supervision (vtchat.supervision): who reads along, the notes to the advisor
+# (both expire with their chat), and the audit log (kept for audit_retention).
+WATCHERS = "watchers"
+NOTES = "notes"
+AUDIT_LOG = "auditLog"
+# A disabled or revoked staff account (vtchat.accounts): firestore.rules refuse
+# its older ID tokens; gone 2 h later, when none of them is left.
+STAFF_REVOCATIONS = "staffRevocations"
+EPHEMERAL = (
+    MESSAGES,
+    SESSIONS,
+    ADVISORS,
+    PROOFS,
+    TRANSFERS,
+    FEEDBACK_GIVEN,
+    WATCHERS,
+    NOTES,
+    AUDIT_LOG,
+    STAFF_REVOCATIONS,
+)
 
 _BACKOFF_ROUNDS = 5
 # Firestore allows 500 writes per batch; stay clear of it.
@@ -147,11 +174,37 @@ class Store:
         ref: DocumentReference = self.client.collection(PROOFS).document(challenge_hash)
         return ref
 
+    def feedback_count(self, org: str, week: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(FEEDBACK).document(f"{org}_{week}")
+        return ref
+
+    def feedback_counts(self) -> CollectionReference:
+        return self.client.collection(FEEDBACK)
+
+    def feedback_given(self, session_id: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(FEEDBACK_GIVEN).document(session_id)
+        return ref
+
+    def org_content(self, org: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(ORG_CONTENT).document(org)
+        return ref
+
+    def all_org_content(self) -> CollectionReference:
+        return self.client.collection(ORG_CONTENT)
+
+    def content_versions(self, org: str) -> CollectionReference:
+        ref: CollectionReference = self.org_content(org).collection(CONTENT_VERSIONS)
+        return ref
+
     def handovers(self) -> CollectionReference:
         return self.client.collection(HANDOVERS)
 
     def transfers(self) -> CollectionReference:
         return self.client.collection(TRANSFERS)
+
+    def staff_revocation(self, uid: str) -> DocumentReference:
+        ref: DocumentReference = self.client.collection(STAFF_REVOCATIONS).document(uid)
+        return ref
 
     def offered_queue(self, org: str) -> Query:
         """Other regions' waiting chats currently offered to this organisation."""
@@ -221,6 +274,17 @@ class Store:
             self.client.collection(SESSIONS)
             .where(filter=where("state", "==", "ended"))
             .where(filter=where("expiryFinal", "==", False))
+            .limit(limit)
+        )
+
+    def audit_entries(self, org: str, start: datetime, end: datetime, limit: int) -> Query:
+        """An organisation's audit log over a period (vtchat.supervision.export)."""
+        return (
+            self.client.collection(AUDIT_LOG)
+            .where(filter=where("org", "==", org))
+            .where(filter=where("at", ">=", start))
+            .where(filter=where("at", "<", end))
+            .order_by("at")
             .limit(limit)
         )
 

@@ -5,7 +5,9 @@ instance's shared listener (vtchat.fanout) the new ones as they commit, so a
 reconnect costs only the entries it missed and an open stream costs no
 listener of its own. Entries are emitted strictly in `seq` order without gaps:
 an entry that arrives early waits for the ones before it, and one that comes
-twice is sent once.
+twice is sent once. The advisor's signals (vtchat.signals) come the same way,
+outside the timeline: once right after the replay, from the session as read
+at the start, then each newer version from the listener.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ import queue
 import re
 import time
 from collections.abc import Generator, Iterator
+from datetime import UTC, datetime
 
 from google.api_core import exceptions as api_exceptions
 
 from vtchat import presence, queueing
 from vtchat.access import TAKEN_OVER, read_session, require_current_token
 from vtchat.errors import BadRequest, NotFound, declare
-from vtchat.fanout import QueueChanged
+from vtchat.fanout import QueueChanged, SignalsChanged
 from vtchat.logs import log
-from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, VisitorEvent
+from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, SignalUpdate, VisitorEvent
 from vtchat.routing import estimate_wait, wait_minutes
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
@@ -110,6 +113,12 @@ def format_queue_update(update: QueueUpdate) -> str:
     return f"event: queue\ndata: {data}\n\n"
 
 
+def format_signals(update: SignalUpdate) -> str:
+    # No `id:` line either: signals are not part of the timeline.
+    data = json.dumps(update.model_dump(mode="json", by_alias=True))
+    return f"event: signals\ndata: {data}\n\n"
+
+
 def format_revoked() -> str:
     """The last event of a stream whose token a resume elsewhere retired."""
     data = json.dumps({"code": "token_revoked", "message": TAKEN_OVER})
@@ -159,6 +168,37 @@ class _QueuePlace:
         return update
 
 
+class _AdvisorSignals:
+    """The advisor's typing and read mark as this stream told them: each version once, in order."""
+
+    def __init__(self, at_open: SignalsChanged) -> None:
+        self._at_open = at_open
+        self._version = at_open.version
+        self._told: tuple[object, int] | None = None
+
+    def first(self) -> SignalUpdate:
+        """The state as read when the stream opened: sent right after the replay."""
+        return self._tell(self._at_open)
+
+    def update(self, signals: SignalsChanged) -> SignalUpdate | None:
+        """The update to send, if the version grew and the advisor's side changed."""
+        if signals.version <= self._version:
+            return None
+        self._version = signals.version
+        if (signals.advisor_typing_until, signals.advisor_read_seq) == self._told:
+            return None  # the visitor's own signals moved the version on
+        return self._tell(signals)
+
+    def _tell(self, signals: SignalsChanged) -> SignalUpdate:
+        until = signals.advisor_typing_until
+        self._told = (until, signals.advisor_read_seq)
+        return SignalUpdate(
+            advisor_typing=until is not None and until > datetime.now(UTC),
+            advisor_read_seq=signals.advisor_read_seq,
+            version=signals.version,
+        )
+
+
 def _missed(svc: Services, session_id: str, after: int) -> list[MessageDoc]:
     """The entries after `after` already stored: one query, then the shared listener."""
     store = svc.store
@@ -184,8 +224,11 @@ class _Follower:
         self.session_id = session_id
         self.after = after
         self.opened_at_seq = session.seq
-        self.mailbox: queue.Queue[MessageDoc | Exception | QueueChanged] = queue.Queue()
+        self.mailbox: queue.Queue[MessageDoc | Exception | QueueChanged | SignalsChanged] = (
+            queue.Queue()
+        )
         self.place = _QueuePlace(svc, session)
+        self.signals = _AdvisorSignals(SignalsChanged.of(session))
         self.queue_org = self.place.org
         self.pending: dict[int, MessageDoc] = {}
         self.next_seq = after + 1
@@ -207,9 +250,15 @@ class _Follower:
         presence_refresh = settings.visitor_seen_refresh.total_seconds()
         seen_at = _record_seen(self.svc, self.session_id) if self.tracks_presence else 0.0
         try:
-            for entry in _missed(self.svc, self.session_id, self.after):
-                self.mailbox.put(entry)
+            missed = _missed(self.svc, self.session_id, self.after)
             yield f"retry: {RETRY_MS}\n\n"
+            for entry in missed:
+                if self.closing:
+                    break
+                yield from self._handle(entry)
+            if not self.closing:
+                # Right after the replay: a reconnect brings the current state.
+                yield format_signals(self.signals.first())
             while not self.closing:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -240,8 +289,15 @@ class _Follower:
                 lastSeq=self.next_seq - 1,
             )
 
-    def _handle(self, item: MessageDoc | Exception | QueueChanged) -> Iterator[str]:
-        """One item of the mailbox: a queue change, a listener error or a timeline entry."""
+    def _handle(
+        self, item: MessageDoc | Exception | QueueChanged | SignalsChanged
+    ) -> Iterator[str]:
+        """One item of the mailbox: a queue change, signals, a listener error or an entry."""
+        if isinstance(item, SignalsChanged):
+            told = self.signals.update(item)
+            if told is not None:
+                yield format_signals(told)
+            return
         if isinstance(item, QueueChanged):
             changed = self.place.update(item.waiting)
             if changed is not None:
@@ -281,7 +337,7 @@ class _Follower:
                 # Out of the queue: its changes no longer wake this stream.
                 self.svc.fanout.leave_queue(self.mailbox, org=self.queue_org)
                 self.queue_org = None
-        # Back in a queue after `advisor_lost` or a transfer: the reconnect
-        # brings the queue place with it.
-        if entry.event in ("ended", "advisor_lost", "transferred"):
+        # Back in a queue after `advisor_lost`, `reassigned` or a transfer:
+        # the reconnect brings the queue place with it.
+        if entry.event in ("ended", "advisor_lost", "reassigned", "transferred"):
             self.closing = True

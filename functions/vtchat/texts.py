@@ -1,6 +1,8 @@
 """Standard texts (canned responses) for the console: national and per organisation.
 
-Data with a schema (`data/standard_texts.json`): the console fills in the
+Data with a schema (`data/standard_texts.json`); an organisation's own texts
+are the file's until its supervisors save their own (vtchat.regioncontent,
+which answers `GET /api/texts`). The console fills in the
 placeholders for the chat at hand ({regio}, {organisatie}, {lokale_hulp},
 {telefoon}) from `GET /api/regions`, so an advisor answering for another region
 inserts that region's local help.
@@ -17,7 +19,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 
-from vtchat.models import OrgId, Staff
+from vtchat.models import OrgId
 
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
@@ -61,14 +63,3 @@ class StandardTextsResponse(BaseModel):
 def load_texts() -> StandardTextsFile:
     raw = resources.files("vtchat").joinpath("data/standard_texts.json").read_text("utf-8")
     return StandardTextsFile.model_validate(json.loads(raw))
-
-
-def texts_for(staff: Staff, *, known_orgs: set[str]) -> StandardTextsResponse:
-    data = load_texts()
-    stray = set(data.organisations) - known_orgs
-    if stray:
-        raise ValueError(f"standard texts for unknown organisations: {sorted(stray)}")
-    return StandardTextsResponse(
-        placeholders=data.placeholders,
-        texts=[*data.national, *data.organisations.get(staff.org, [])],
-    )

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from google.cloud.firestore_v1.document import DocumentReference
 from google.cloud.firestore_v1.transaction import Transaction
 
-from vtchat import assignment, queueing
+from vtchat import assignment, queueing, supervision
 from vtchat.access import session_for_staff
 from vtchat.errors import (
     ADVISOR_OFFLINE,
@@ -29,6 +29,7 @@ from vtchat.errors import (
 from vtchat.logs import log
 from vtchat.models import (
     AdvisorDoc,
+    AuditWhat,
     SessionDoc,
     SessionStateResponse,
     Staff,
@@ -65,6 +66,13 @@ def transfer(
         move = _read_move(svc, transaction, staff=staff, request=request, now=now)
         # Both ways share the checks and reads above; each writes its own hand-over.
         org = _to_colleague(move) if request.to_advisor is not None else _to_organisation(move)
+        if move.session.advisor_uid != staff.uid:
+            # A supervisor moving a chat that was not theirs: in the audit
+            # log like reading along (vtchat.supervision), never its content.
+            what: AuditWhat = "takeover" if request.to_advisor == staff.uid else "reassigned"
+            supervision.audit_takeover(
+                svc, transaction, staff=staff, session_id=request.session_id, what=what, at=now
+            )
         return move.session, org
 
     session, org = store.run_transaction(body)
@@ -146,6 +154,8 @@ def _to_colleague(move: _Move) -> str:
             "advisorOrgName": target.org_name,
             **_note(request, move.staff),
             "seq": timeline.seq,
+            # The colleague has the set minutes to write too (vtchat.unanswered).
+            "awaitingReplySince": move.now,
         },
     )
     store.update(
@@ -185,6 +195,7 @@ def _to_organisation(move: _Move) -> str:
             "advisorOrgName": None,
             "offeredTo": [],
             "ticket": ticket,
+            "awaitingReplySince": None,
             **_note(request, move.staff),
             "seq": timeline.seq,
         },

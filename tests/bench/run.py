@@ -19,7 +19,8 @@ Runs inside `emulators/stack.py exec`. Prints, in one run:
   (tests/bench/skewed.py).
 `VTCHAT_BENCH_ONLY=console` runs only the console part, `=relay` only the
 relay latency, `=streams` only the streams, `=proof` only the intake's puzzle,
-`=weight` only the widget's weight on a host page (issue 17, tests/bench/weight.py).
+`=weight` only the widget's weight on a host page (issue 17, tests/bench/weight.py),
+`=supervision` only the extra reads of reading along (issue 19, tests/bench/supervision.py).
 Timed on a shared machine: compare ratios within one run, not absolute times.
 """
 
@@ -54,6 +55,7 @@ from tests.bench.figures import measure_figures  # noqa: E402
 from tests.bench.proof import measure_proof  # noqa: E402
 from tests.bench.stats import latency_line, percentile  # noqa: E402
 from tests.bench.streams import measure_streams  # noqa: E402
+from tests.bench.supervision import measure_supervision  # noqa: E402
 from tests.bench.weight import measure_weight  # noqa: E402
 from tests.support import PROJECT, Functions, create_staff, new_id, parse_sse  # noqa: E402
 
@@ -261,6 +263,10 @@ def main() -> int:
         reset()
         print("\n".join(measure_console(api, reset)))
         return 0
+    if only == "supervision":
+        reset()
+        print("\n".join(measure_supervision(api)))
+        return 0
     if only == "relay":
         reset()
         print("\n".join(measure_latency(api)))
@@ -289,6 +295,8 @@ def main() -> int:
     print("\n".join(lines), flush=True)
     reset()
     print("\n".join(["", *measure_console(api, reset)]), flush=True)
+    reset()
+    print("\n".join(["", *measure_supervision(api)]), flush=True)
     reset()
     print("\n".join(["", *measure_figures()]), flush=True)
     reset()

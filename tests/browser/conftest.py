@@ -161,6 +161,10 @@ def api_url() -> str:
     return os.environ["VTCHAT_API_URL"].rstrip("/")
 
 
+def _with_address(text: str, url: str) -> str:
+    return f"{text} [{url}]" if text.startswith("Failed to load resource") and url else text
+
+
 def open_page(browser: Browser, **options: Any) -> Page:
     """A page in a fresh context that collects console errors in `page.console_errors`."""
     context = browser.new_context(
@@ -169,7 +173,15 @@ def open_page(browser: Browser, **options: Any) -> Page:
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # A failed resource names its address, so a failure says which call it was.
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(_with_address(m.text, m.location.get("url", "")))
+            if m.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.console_errors = errors  # type: ignore[attr-defined]
     return page

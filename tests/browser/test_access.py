@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from tests.browser import widget as w
 from tests.browser.conftest import AdvisorClient, Site
 from tests.processes import FunctionsProcess
-from tests.support import ALWAYS_OPEN_SCHEDULE
+from tests.support import ALWAYS_OPEN_SCHEDULE, create_staff
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -162,7 +162,7 @@ def test_phone_320px_and_english(
         assert panel.evaluate("el => getComputedStyle(el).animationName") == "none"
         no_horizontal_scroll()
         w.shot(page, artifacts, "13-phone-rules")
-        page.get_by_role("button", name="Switch to English").click()
+        page.get_by_role("combobox", name="Taal / Language").select_option("en")
         expect(page.get_by_role("heading", name="Welcome to the Veilig Thuis chat")).to_be_visible()
         page.get_by_role("button", name="Start the chat").click()
         page.get_by_role("button", name="Go to the chat").click()
@@ -182,6 +182,10 @@ def test_phone_320px_and_english(
         select.select_option("utrecht")
         page.get_by_role("button", name="Go to the chat").click()
         expect(page.get_by_role("heading", name="You are in the queue")).to_be_visible()
+        # A chat in English goes first to an advisor who speaks English (issue 18).
+        advisor = AdvisorClient(
+            api_url, create_staff(org="utrecht", name="Anna", langs=["en"]), advisor.svc
+        )
         advisor.online()
         session_id = advisor.session_id()
         advisor.say(session_id, "Hoi Kim, ik ben Anna.")

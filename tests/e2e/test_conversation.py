@@ -70,9 +70,10 @@ class VisitorStream:
         while True:
             event = self.events.get(timeout=timeout)
             assert event is not None, "stream closed early"
-            if event.type != "queue":
+            if event.id is not None:
                 return event
-            self.queue_updates.append(event)
+            if event.type == "queue":
+                self.queue_updates.append(event)
 
     def drop(self) -> None:
         """Cut the connection the way a network does: no goodbye."""

@@ -63,11 +63,15 @@ def test_grant_marks_an_existing_unverified_account_verified(svc: Services) -> N
     admin.grant(svc, email=email, role="advisor", org="utrecht")
     refreshed = firebase_auth.get_user(user.uid, app=svc.firebase_app)
     assert refreshed.email_verified
-    assert refreshed.custom_claims == {"role": "advisor", "org": "utrecht"}
+    assert refreshed.custom_claims == {"role": "advisor", "org": "utrecht", "langs": ["nl"]}
 
 
 def test_seed_demo_accounts_are_verified(svc: Services) -> None:
     for account in admin.seed_demo(svc):
         user = firebase_auth.get_user_by_email(account.email, app=svc.firebase_app)
         assert user.email_verified, account.email
-        assert user.custom_claims == {"role": account.role, "org": account.org}
+        assert user.custom_claims == {
+            "role": account.role,
+            "org": account.org,
+            "langs": admin.claim_languages(account.languages),
+        }

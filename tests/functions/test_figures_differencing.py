@@ -132,6 +132,7 @@ ADDITIVE = {
     "trend-per-week": (1, 2, 3),
     "tijdstip": (1,),
     "weekdag": (1,),
+    "taal": (1,),
     **dict.fromkeys(SHARES, (1,)),
 }
 

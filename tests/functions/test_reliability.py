@@ -381,7 +381,7 @@ class ResumingStream(threading.Thread):
                 assert response.status_code == 200, response.text
                 self.connections += 1
                 for event in parse_sse(response.iter_content(chunk_size=None)):
-                    if event.type != "queue":
+                    if event.id is not None:  # the timeline, not queue or signals
                         self.events.append(event)
                     if self.done() or self._stopping.is_set():
                         return

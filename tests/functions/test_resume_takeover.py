@@ -98,8 +98,8 @@ def test_the_advisor_sees_the_resume_in_the_timeline(functions: Functions, svc: 
     fresh = take_over(functions, chat)
     events = []
     for event in parse_sse(functions.stream(fresh["token"]).response):
-        if event.type == "queue":
-            continue  # the place in the queue, not the timeline
+        if event.id is None:
+            continue  # the place in the queue or signals, not the timeline
         events.append(event.type)
         if len(events) == 3:
             break

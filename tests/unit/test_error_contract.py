@@ -31,7 +31,7 @@ _FROM_OWN_DATA = "the organisation id comes from a stored chat, a claim or the d
 _CANNOT_RAISE: dict[tuple[str, str], str] = {
     **{
         (name, "region_unknown"): _FROM_OWN_DATA
-        for name in ("resume", "leave", "availability", "accept", "end", "regions", "offer", "tick")
+        for name in ("resume", "leave", "availability", "accept", "end", "offer", "tick")
     },
     ("leave", "not_your_chat"): "lifecycle.end_chat checks the advisor only when staff end it",
     ("tick", "not_your_chat"): "lifecycle.end_chat checks the advisor only when staff end it",

@@ -339,8 +339,9 @@ def test_every_ephemeral_group_has_a_ttl_policy_and_no_index() -> None:
 
 def test_ephemeral_groups_are_the_documents_that_carry_expire_at() -> None:
     """Every document model with `expireAt` is in a TTL group, and the other way round."""
+    # A model whose collection is not its name in the plural says so (`COLLECTION`).
     carriers = {
-        name.removesuffix("Doc").lower() + "s"
+        getattr(model, "COLLECTION", name.removesuffix("Doc").lower() + "s")
         for name, model in vars(models).items()
         if name.endswith("Doc")
         and isinstance(model, type)

@@ -119,3 +119,12 @@ def _subclasses(cls: type[errors.ChatError]) -> list[type[errors.ChatError]]:
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
+
+
+def test_the_stream_event_types_are_the_timeline_events_and_message() -> None:
+    from typing import get_args
+
+    from vtchat.models import SystemEvent, VisitorEvent
+
+    listed = get_args(VisitorEvent.model_fields["type"].annotation)
+    assert set(listed) == {"message", *get_args(SystemEvent)}

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from vtchat import models, store
+from vtchat.content import OrgContentDoc
 from vtchat.housekeeping import TickReport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,12 +37,20 @@ PACKAGE = ROOT / "functions" / "vtchat"
 MODELS: dict[str, type[BaseModel]] = {
     "sessions": models.SessionDoc,
     "sessions/messages": models.MessageDoc,
+    "sessions/watchers": models.WatcherDoc,
+    "sessions/notes": models.NoteDoc,
+    "auditLog": models.AuditDoc,
     "advisors": models.AdvisorDoc,
     "queues": models.QueueDoc,
     "handovers": models.HandoverDoc,
     "transfers": models.TransferDoc,
+    "staffRevocations": models.StaffRevocationDoc,
     "chatRecords": models.ChatRecordDoc,
     "proofs": models.ProofDoc,
+    "feedback": models.FeedbackCountDoc,
+    "feedbackGiven": models.FeedbackGivenDoc,
+    "orgContent": OrgContentDoc,
+    "orgContent/versions": OrgContentDoc,
 }
 # The one collection without a model: written by `vtchat.admin load-postcodes`.
 POSTCODES = "postcodes"

@@ -55,6 +55,18 @@ def test_every_staff_read_requires_the_second_factor() -> None:
         assert re.search(r"isStaff\(\)|isSupervisorOf\(|canReadSession\(", allow), allow
 
 
+def test_every_staff_read_refuses_tokens_from_before_a_revocation() -> None:
+    """POST /api/disable and `vtchat.admin revoke` write staffRevocations (tests/js/rules)."""
+    rules = RULES.read_text()
+    body = re.search(r"function isStaff\(\) \{(.*?)\n    \}", rules, re.S)
+    assert body and "&& notRevoked()" in body.group(1)
+    check = re.search(r"function notRevoked\(\) \{(.*?)\n    \}", rules, re.S)
+    assert check and "/staffRevocations/$(request.auth.uid)" in check.group(1)
+    assert "request.auth.token.auth_time * 1000 >=" in check.group(1)
+    # No client reads the collection itself.
+    assert "match /staffRevocations" not in rules
+
+
 def test_the_local_rules_differ_in_the_second_factor_only() -> None:
     deployed = RULES.read_text()
     local = local_rules_text(deployed)

@@ -101,3 +101,24 @@ def test_exactly_the_staff_functions_may_look_accounts_up() -> None:
     iam = (ROOT / "infra" / "iam.tf").read_text()
     assert '"roles/firebaseauth.viewer"' in iam
     assert "for_each = local.staff_functions" in iam
+
+
+def test_only_the_supervisors_account_functions_hold_auth_admin() -> None:
+    """invite and disable create, disable and revoke accounts (vtchat.accounts); no other."""
+    with (ROOT / "infra" / "iam.tf").open() as handle:
+        parsed = hcl2.load(handle)
+    blocks = parsed["locals"]
+    (declared,) = [b["account_admin_functions"] for b in blocks if "account_admin_functions" in b]
+    assert set(re.findall(r'"([a-z]+)"', declared)) == {"invite", "disable"}
+    grants = [
+        body
+        for block in parsed["resource"]
+        for kind, named in block.items()
+        if kind.strip('"') == "google_project_iam_member"
+        for body in named.values()
+        if "firebaseauth.admin" in str(body.get("role"))
+    ]
+    assert [str(g["for_each"]).strip('"') for g in grants] == ["${local.account_admin_functions}"]
+    main = MAIN.read_text(encoding="utf-8")
+    for name in ("invite", "disable"):
+        assert f"def {name}(request: Request)" in main

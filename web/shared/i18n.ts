@@ -2,8 +2,20 @@
 // one object per language (`nl` first, the others typed after it), and a
 // language's texts load as their own chunk only when they are shown.
 
-export type Lang = 'nl' | 'en'
-export const LANGS: readonly Lang[] = ['nl', 'en']
+/** The widget's languages (docs/languages.md); the server's list is models/common.py `Language`. */
+export const WIDGET_LANGS = ['nl', 'en', 'tr', 'ar', 'pl', 'uk'] as const
+export type WidgetLang = (typeof WIDGET_LANGS)[number]
+
+/** The widget's languages written right to left: their panel gets dir="rtl". */
+export const RTL_LANGS: readonly WidgetLang[] = ['ar']
+
+export function dirOf(lang: WidgetLang): 'ltr' | 'rtl' {
+  return RTL_LANGS.includes(lang) ? 'rtl' : 'ltr'
+}
+
+/** The console's languages: staff read Dutch or English. */
+export const CONSOLE_LANGS = ['nl', 'en'] as const
+export type ConsoleLang = (typeof CONSOLE_LANGS)[number]
 
 /**
  * The shape every language must fill, from the Dutch object: literal strings
@@ -20,23 +32,25 @@ export type Catalog<T> = {
 }
 
 /** Texts per language, each loaded once on first use (a dynamic import per language). */
-export class Catalogs<S> {
-  private readonly loaded: Partial<Record<Lang, S>> = {}
+export class Catalogs<S, L extends string = WidgetLang> {
+  private readonly loaded: Partial<Record<L, S>> = {}
 
-  constructor(private readonly loaders: Record<Lang, () => Promise<S>>) {}
+  constructor(private readonly loader: (lang: L) => Promise<S>) {}
 
-  async load(lang: Lang): Promise<S> {
-    this.loaded[lang] ??= await this.loaders[lang]()
-    return this.loaded[lang]
+  async load(lang: L): Promise<S> {
+    const texts = this.loaded[lang] ?? (await this.loader(lang))
+    this.loaded[lang] = texts
+    return texts
   }
 
   /** The texts of a language already loaded, or undefined. */
-  get(lang: Lang): S | undefined {
+  get(lang: L): S | undefined {
     return this.loaded[lang]
   }
 }
 
-/** The language a tag asks for; Dutch unless it says English. */
-export function langFrom(value: string | null | undefined): Lang {
-  return value === 'en' ? 'en' : 'nl'
+/** The language a tag asks for, if it is one of `langs`; else Dutch. */
+export function langFrom<L extends string>(value: string | null | undefined, langs: readonly L[]): L | 'nl' {
+  const tag = (value ?? '').trim().toLowerCase()
+  return (langs as readonly string[]).includes(tag) ? (tag as L) : 'nl'
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, apiErrorFrom } from './api-error'
-import { Catalogs, langFrom } from './i18n'
+import { Catalogs, CONSOLE_LANGS, langFrom, WIDGET_LANGS } from './i18n'
 
 describe('ApiError from an answer', () => {
   it('reads the error body and the wait', () => {
@@ -22,10 +22,8 @@ describe('ApiError from an answer', () => {
 describe('the i18n machinery', () => {
   it('loads each language once, on first use', async () => {
     let loads = 0
-    const catalogs = new Catalogs({
-      nl: async () => (loads++, { hello: 'hallo' }),
-      en: async () => (loads++, { hello: 'hello' }),
-    })
+    const texts = { nl: { hello: 'hallo' }, en: { hello: 'hello' } }
+    const catalogs = new Catalogs(async (lang: 'nl' | 'en') => (loads++, texts[lang]))
     expect(catalogs.get('en')).toBeUndefined()
     expect((await catalogs.load('en')).hello).toBe('hello')
     await catalogs.load('en')
@@ -33,7 +31,13 @@ describe('the i18n machinery', () => {
     expect(catalogs.get('en')?.hello).toBe('hello')
   })
 
-  it('starts in Dutch unless told English', () => {
-    expect([langFrom('en'), langFrom('de'), langFrom(undefined)]).toEqual(['en', 'nl', 'nl'])
+  it('starts in Dutch unless told one of its languages', () => {
+    expect([langFrom('en', CONSOLE_LANGS), langFrom('de', CONSOLE_LANGS), langFrom(undefined, CONSOLE_LANGS)]).toEqual(['en', 'nl', 'nl'])
+    expect([langFrom('ar', WIDGET_LANGS), langFrom(' UK ', WIDGET_LANGS), langFrom('ar', CONSOLE_LANGS)]).toEqual(['ar', 'uk', 'nl'])
+  })
+
+  it('never lets a tag name something else than a listed language (the loader looks the code up)', () => {
+    const hostile = ['__proto__', 'constructor', 'toString', '../nl', './ar.js', 'ar" onload="x', 'nl-BE', '']
+    expect(hostile.map((value) => langFrom(value, WIDGET_LANGS))).toEqual(hostile.map(() => 'nl'))
   })
 })

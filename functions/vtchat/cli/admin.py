@@ -1,6 +1,6 @@
 """Operator commands: `python -m vtchat.admin <command> …`.
 
-grant           give a Firebase Auth account the advisor, supervisor or national role
+grant           give a Firebase Auth account a role (advisor, supervisor, national) and languages
 revoke          take a staff account's access away at once (disable, sign out, strip role)
 load-postcodes  load a PC4 → organisation table into Firestore (data change, no deploy)
 seed-demo       create demo advisors on the Auth emulator and print their logins
@@ -23,8 +23,9 @@ from firebase_admin import auth as firebase_auth
 from google.api_core import exceptions as api_exceptions
 from google.cloud.pubsub_v1 import SubscriberClient
 
-from vtchat import housekeeping, topics
+from vtchat import accounts, housekeeping, topics
 from vtchat.cli import expiry
+from vtchat.models import LANGUAGES
 from vtchat.regions import PostcodeTableError, read_postcode_table, split_by_leading_digit
 from vtchat.services import Services, operator_services
 
@@ -36,6 +37,7 @@ class DemoAccount:
     display_name: str
     role: str
     org: str
+    languages: tuple[str, ...] = ()
 
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105 - emulator-only accounts
@@ -43,8 +45,10 @@ DEMO_ACCOUNTS = (
     DemoAccount("anna@utrecht.demo", DEMO_PASSWORD, "Anna", "advisor", "utrecht"),
     DemoAccount("bram@utrecht.demo", DEMO_PASSWORD, "Bram", "advisor", "utrecht"),
     DemoAccount("sanne@utrecht.demo", DEMO_PASSWORD, "Sanne", "supervisor", "utrecht"),
-    DemoAccount("joost@zob.demo", DEMO_PASSWORD, "Joost", "advisor", "zuidoost-brabant"),
-    DemoAccount("fatima@haaglanden.demo", DEMO_PASSWORD, "Fatima", "advisor", "haaglanden"),
+    DemoAccount("joost@zob.demo", DEMO_PASSWORD, "Joost", "advisor", "zuidoost-brabant", ("en",)),
+    DemoAccount(
+        "fatima@haaglanden.demo", DEMO_PASSWORD, "Fatima", "advisor", "haaglanden", ("tr", "ar")
+    ),
     # The national figures only: no chats, nothing in Firestore.
     DemoAccount("lotte@landelijk.demo", DEMO_PASSWORD, "Lotte", "national", "utrecht"),
 )
@@ -58,8 +62,14 @@ def grant(
     org: str,
     display_name: str | None = None,
     password: str | None = None,
+    languages: Sequence[str] = (),
+    privacy: bool = False,
 ) -> str:
-    """Set the role and org claims; create the account only when a password is given.
+    """Set the role, org and langs claims; create the account only when a password is given.
+
+    `langs` lists the languages the advisor chats in, Dutch always among them
+    (chats in another language are offered to those who speak it). A grant
+    without languages sets Dutch only.
 
     The e-mail address is marked verified: Firebase enrols no second factor
     for an unverified one, and identity.tf makes a second factor mandatory.
@@ -68,6 +78,7 @@ def grant(
     """
     if role not in ("advisor", "supervisor", "national"):
         raise SystemExit(f"unknown role {role!r}: use advisor, supervisor or national")
+    langs = claim_languages(languages)
     svc.directory.get(org)
     app = svc.firebase_app
     try:
@@ -87,8 +98,27 @@ def grant(
             display_name=display_name,
             app=app,
         )
-    firebase_auth.set_custom_user_claims(user.uid, {"role": role, "org": org}, app=app)
+    claims = accounts.staff_claims(role=role, org=org, languages=langs)
+    # `privacy`: the organisation's privacy officer, who exports its
+    # supervision audit log (GET /api/audit). A claim beside the role, set
+    # here by the national team only (never by the console's invitations): a
+    # grant without --privacy takes it away again.
+    if privacy:
+        claims["privacy"] = True
+    firebase_auth.set_custom_user_claims(user.uid, claims, app=app)
     return str(user.uid)
+
+
+def claim_languages(languages: Sequence[str]) -> list[str]:
+    """The `langs` claim (vtchat.accounts, shared with the console's invitations)."""
+    try:
+        return accounts.claim_languages(languages)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
+
+
+def _languages(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -103,8 +133,9 @@ def revoke(svc: Services, *, uid: str | None = None, email: str | None = None) -
     """Disable the account, revoke its sessions and remove its role and organisation.
 
     Its ID tokens are refused from the next call on (the functions verify with
-    `check_revoked`), its refresh tokens mint no new ones, and the rules see no
-    role. Idempotent: a second run changes nothing that matters.
+    `check_revoked`, the rules through `staffRevocations/{uid}`), its refresh
+    tokens mint no new ones, and a new token would carry no role. Idempotent:
+    a second run changes nothing that matters.
     """
     app = svc.firebase_app
     try:
@@ -118,6 +149,8 @@ def revoke(svc: Services, *, uid: str | None = None, email: str | None = None) -
     firebase_auth.update_user(user.uid, disabled=True, app=app)
     firebase_auth.revoke_refresh_tokens(user.uid, app=app)
     firebase_auth.set_custom_user_claims(user.uid, None, app=app)
+    # The old ID tokens still carry the role: the rules refuse them from here.
+    accounts.record_revocation(svc, firebase_auth.get_user(user.uid, app=app))
     return Revoked(uid=str(user.uid), email=user.email, already=already)
 
 
@@ -154,6 +187,7 @@ def seed_demo(svc: Services) -> list[DemoAccount]:
             org=account.org,
             display_name=account.display_name,
             password=account.password,
+            languages=account.languages,
         )
     return list(DEMO_ACCOUNTS)
 
@@ -225,6 +259,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     grant_cmd.add_argument("--org", required=True, help="organisation id, e.g. utrecht")
     grant_cmd.add_argument("--display-name", help="name the visitor sees, e.g. Anna")
     grant_cmd.add_argument("--password", help="create the account with this password if missing")
+    grant_cmd.add_argument(
+        "--languages",
+        type=_languages,
+        default=[],
+        help=f"languages besides Dutch the advisor chats in, e.g. en,tr ({','.join(LANGUAGES)})",
+    )
+    grant_cmd.add_argument(
+        "--privacy",
+        action="store_true",
+        help="the organisation's privacy officer: may export its audit log (GET /api/audit)",
+    )
     revoke_cmd = commands.add_parser(
         "revoke", help="disable a staff account, sign it out everywhere, remove its role"
     )
@@ -258,8 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             org=args.org,
             display_name=args.display_name,
             password=args.password,
+            languages=args.languages,
+            privacy=args.privacy,
         )
-        print(f"{args.email} ({uid}): role={args.role} org={args.org}")
+        langs = ",".join(claim_languages(args.languages))
+        officer = " privacy=yes" if args.privacy else ""
+        print(f"{args.email} ({uid}): role={args.role} org={args.org} languages={langs}{officer}")
     elif args.command == "revoke":
         try:
             revoked = revoke(svc, uid=args.uid, email=args.email)

@@ -22,8 +22,26 @@ Gender = Literal["woman", "man", "other", "unspecified"]
 SessionState = Literal["waiting", "active", "ended"]
 Sender = Literal["visitor", "advisor", "system"]
 SystemEvent = Literal[
-    "queued", "assigned", "ended", "after_hours", "advisor_lost", "transferred", "resumed"
+    "queued",
+    "assigned",
+    "ended",
+    "after_hours",
+    "advisor_lost",
+    "transferred",
+    "resumed",
+    # Nobody speaking the visitor's language could take the chat in time: it
+    # goes to its own region as usual (the widget says so in the visitor's language).
+    "language_unmatched",
+    # The advisor did not write within the set minutes: the chat goes back to
+    # the front of the queue for a colleague (vtchat.unanswered).
+    "reassigned",
 ]
+# The widget's languages (web/widget/src/i18n/); Dutch is the default and every
+# advisor's. A chat in another language is offered to advisors who speak it.
+Language = Literal["nl", "en", "tr", "ar", "pl", "uk"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en", "tr", "ar", "pl", "uk")
+# The anonymous word afterwards (vtchat.feedback): fixed answers only.
+FeedbackAnswer = Literal["yes", "partly", "no"]
 # National: reads the national figures only; no chats, no Firestore access.
 Role = Literal["advisor", "supervisor", "national"]
 # Paused: keeps their chats and their heartbeat, takes no new chats.
@@ -155,3 +173,8 @@ class Staff(_Model):
     role: Role
     org: OrgId
     display_name: str
+    # The languages they chat in (the `langs` claim); Dutch always.
+    languages: list[Language] = ["nl"]
+    # The organisation's privacy officer (the `privacy` claim, `vtchat.admin
+    # grant --privacy`): exports its supervision audit log (vtchat.supervision).
+    privacy: bool = False

@@ -7,7 +7,7 @@ firestore.rules; tests/unit/test_privacy_doc.py keeps docs/privacy.md to them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from vtchat.models.common import (
     Advice,
@@ -15,6 +15,7 @@ from vtchat.models.common import (
     Contact,
     EndedBy,
     Gender,
+    Language,
     Outcome,
     Referral,
     Role,
@@ -87,6 +88,36 @@ class SessionDoc(_Model):
     # relay reads and writes this document anyway.
     message_tokens: float | None = None
     message_tokens_at: datetime | None = None
+    # The language the visitor chose in the widget. While `languageUntil` is
+    # in the future only advisors who speak it may take the chat (any
+    # region); after that it is an ordinary chat of its own region.
+    language: Language = "nl"
+    language_until: datetime | None = None
+    # Signals (vtchat.signals): who is typing (shown until the time given),
+    # how far each side has read or received the timeline, and the visitor's
+    # discreet pause. One field per side; `signalAt` is what each stream
+    # instance's listener follows (vtchat.fanout), `signalVersion` orders them.
+    visitor_typing_until: datetime | None = None
+    advisor_typing_until: datetime | None = None
+    advisor_read_seq: int = 0
+    visitor_received_seq: int = 0
+    visitor_paused: bool = False
+    # When the pause last changed: toggling it is bounded (vtchat.signals).
+    visitor_paused_at: datetime | None = None
+    signal_at: datetime | None = None
+    signal_version: int = 0
+    # Supervision (vtchat.supervision): who reads along now (uid -> display
+    # name), mirrored from `watchers/{uid}` for the advisor's console; and
+    # whether anyone ever did, so that notes and watchers get the final expiry
+    # and the console opens a notes listener only for such chats.
+    watchers: dict[str, str] = {}
+    supervised: bool = False
+    # No chat left unanswered (vtchat.unanswered): set when an advisor gets the
+    # chat, cleared by that advisor's first message; the tick passes a chat
+    # still awaiting a reply after the set minutes on to a colleague.
+    # `firstReplyAt` is the chat's first advisor message, for the figures.
+    awaiting_reply_since: datetime | None = None
+    first_reply_at: datetime | None = None
     expire_at: datetime
 
 
@@ -148,6 +179,22 @@ class TransferDoc(_Model):
     expire_at: datetime
 
 
+class StaffRevocationDoc(_Model):
+    """`staffRevocations/{uid}`: this staff account was disabled or revoked at `at`.
+
+    Written by POST /api/disable and `vtchat.admin revoke` (vtchat.accounts),
+    read only by firestore.rules: an ID token signed in before `at` reads
+    nothing. `at` is Auth's own revocation time (tokensValidAfterTime). The
+    account id and a time, nothing more.
+    """
+
+    COLLECTION: ClassVar[str] = "staffRevocations"
+
+    at: datetime
+    # ID tokens live at most an hour: 2 h after `at` no older token is left.
+    expire_at: datetime
+
+
 EndedHow = Literal[
     "visitor_left_while_waiting", "visitor_left_during_chat", "ended_by_advisor", "ended_by_system"
 ]
@@ -179,6 +226,10 @@ class ChatRecordDoc(_Model):
     via_fallback: bool
     age_band: str
     gender: Gender
+    language: Language = "nl"
+    # From the queue to the advisor's first message, in whole minutes like
+    # `waitedMinutes`; None when no advisor wrote (vtchat.service_levels).
+    first_reply_minutes: int | None = None
     # The registration, once the advisor made it.
     contact: Contact | None = None
     topics: list[Topic] = []
@@ -202,6 +253,8 @@ class AdvisorDoc(_Model):
     role: Role
     display_name: str
     org_name: str
+    # The languages the advisor chats in (from the `langs` claim, vtchat.admin grant).
+    languages: list[Language] = ["nl"]
     status: AdvisorStatus = "offline"
     capacity: int = 3
     active_count: int = 0
@@ -209,5 +262,37 @@ class AdvisorDoc(_Model):
     updated_at: datetime | None = None
     # The console's last heartbeat; cleared when going offline.
     seen_at: datetime | None = None
+    # When a chat last went to a colleague because this advisor did not write
+    # in time (vtchat.unanswered): their console says so.
+    passed_on_at: datetime | None = None
     # Staff names are personal data: the document goes once unused for long.
     expire_at: datetime | None = None
+
+
+class FeedbackGivenDoc(_Model):
+    """`feedbackGiven/{sessionId}`: this chat's word afterwards was counted.
+
+    Only there so a chat counts once (vtchat.feedback); it says nothing of
+    what was answered, and goes with the chat (the session's `expireAt`).
+    """
+
+    COLLECTION: ClassVar[str] = "feedbackGiven"
+
+    expire_at: datetime
+
+
+class FeedbackCountDoc(_Model):
+    """`feedback/{org}_{week}`: the anonymous word afterwards, as counters only.
+
+    No document per answer exists: each answer adds one to a counter of its
+    organisation and ISO week (vtchat.feedback), so nothing can be linked to
+    a chat, not even by time. Kept without TTL, like the records.
+    """
+
+    org: str
+    # ISO week, e.g. "2026-W49".
+    week: str
+    # Answers given, by "question.answer" (e.g. "helpful.yes").
+    counts: dict[str, int] = {}
+    # Feedback forms sent (each may skip questions).
+    total: int = 0

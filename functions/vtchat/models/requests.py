@@ -24,7 +24,9 @@ from vtchat.models.common import (
     Advice,
     AdvisorStatus,
     Contact,
+    FeedbackAnswer,
     Gender,
+    Language,
     MessageId,
     MessageText,
     Nickname,
@@ -70,6 +72,8 @@ class IntakeRequest(_Request):
     in_danger: Annotated[bool, Field(strict=True)] = False
     # The solved puzzle of `GET /api/challenge` (base64 JSON, ALTCHA's format).
     proof: Annotated[str | None, Field(max_length=2000)] = None
+    # The widget's language: other than Dutch, the chat is offered to advisors who speak it.
+    language: Language = "nl"
 
     @model_validator(mode="after")
     def _postcode_or_region(self) -> IntakeRequest:
@@ -110,6 +114,43 @@ class MessageRequest(_Request):
     session_id: SessionId
     message_id: MessageId
     text: MessageText
+
+
+_Seq = Annotated[int, Field(ge=0, le=10**9, strict=True)]
+
+
+class SignalRequest(_Request):
+    """Typing, read or received, paused: what one side tells the other (vtchat.signals).
+
+    The visitor may send `typing`, `receivedSeq` and `paused`; an advisor
+    `typing` and `readSeq`. At least one is given.
+    """
+
+    session_id: SessionId
+    typing: Annotated[bool, Field(strict=True)] | None = None
+    # Advisor: the visitor's messages up to here were shown in a focused console.
+    read_seq: _Seq | None = None
+    # Visitor: the widget has received the timeline up to here.
+    received_seq: _Seq | None = None
+    paused: Annotated[bool, Field(strict=True)] | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> SignalRequest:
+        if all(v is None for v in (self.typing, self.read_seq, self.received_seq, self.paused)):
+            raise PydanticCustomError("signal_empty", "Geef minstens één signaal.")
+        return self
+
+
+class FeedbackRequest(_Request):
+    """The anonymous word afterwards: fixed answers, each question may be skipped."""
+
+    session_id: SessionId
+    # Was the chat helpful?
+    helpful: FeedbackAnswer | None = None
+    # Do you know what you can do next?
+    next_step: FeedbackAnswer | None = None
+    # Would you use the chat again?
+    again: FeedbackAnswer | None = None
 
 
 class HeartbeatRequest(_Request):

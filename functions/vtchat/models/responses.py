@@ -113,6 +113,9 @@ class VisitorEvent(_Model):
     """One timeline entry as the visitor may see it: no uids, no e-mail."""
 
     seq: int
+    # A text message, or one of the timeline's system events: SystemEvent's
+    # values again, as one enum for the OpenAPI description and the TS types
+    # (tests/unit/test_openapi.py keeps the two lists equal).
     type: Literal[
         "message",
         "queued",
@@ -122,6 +125,8 @@ class VisitorEvent(_Model):
         "advisor_lost",
         "transferred",
         "resumed",
+        "language_unmatched",
+        "reassigned",
     ]
     sender: Sender
     text: str | None = None
@@ -146,6 +151,28 @@ class VisitorEvent(_Model):
             region_name=doc.region_name,
             at=doc.created_at,
         )
+
+
+class SignalUpdate(_Model):
+    """The advisor's signals as the visitor may see them, sent on the stream without an id.
+
+    Sent once when the stream opens and again whenever they change (by
+    `version`), so a reconnect brings the current state.
+    """
+
+    advisor_typing: bool
+    advisor_read_seq: int
+    version: int
+
+
+class SignalAccepted(_Model):
+    # False: nothing changed, or typing was told less than 5 s ago (no write).
+    written: bool
+
+
+class FeedbackSaved(_Model):
+    # True: this chat's word afterwards was counted before; nothing counted twice.
+    duplicate: bool
 
 
 class QueueUpdate(_Model):

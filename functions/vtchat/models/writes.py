@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TypedDict
 
+from google.cloud.firestore import Increment
+
 from vtchat.models.common import SessionState
 
 
-# What relay.post_message and assignment's pairing write on a session.
+# What relay.post_message, assignment's pairing and vtchat.signals write on a session.
 class SessionUpdate(TypedDict, total=False):
     state: SessionState
     assignedAt: datetime
@@ -26,6 +28,20 @@ class SessionUpdate(TypedDict, total=False):
     seq: int
     messageTokens: float
     messageTokensAt: datetime
+    # Signals (vtchat.signals; relay clears its sender's typing).
+    visitorTypingUntil: datetime | None
+    advisorTypingUntil: datetime | None
+    advisorReadSeq: int
+    visitorReceivedSeq: int
+    visitorPaused: bool
+    visitorPausedAt: datetime
+    signalAt: datetime
+    signalVersion: int | Increment
+    # Pairing ends a language reservation (vtchat.language).
+    languageUntil: datetime | None
+    # No chat left unanswered (vtchat.unanswered): pairing sets, the relay clears.
+    awaitingReplySince: datetime | None
+    firstReplyAt: datetime
 
 
 # What assignment's pairing writes on the advisor.

@@ -22,6 +22,7 @@ import {
   doc,
   getDoc,
   getDocs,
+  onSnapshot,
   orderBy,
   query,
   setDoc,
@@ -45,6 +46,14 @@ const AMSTERDAM = 'amsterdam';
 // Staff tokens as a production sign-in makes them: password, then TOTP.
 const MFA = { firebase: { sign_in_provider: 'password', sign_in_second_factor: 'totp' } };
 const staff = (role, org) => ({ role, org, ...MFA });
+// When every role's session signed in (seconds; the mock token's iat and
+// auth_time, which otherwise default to 0). advA1 and supA have a revocation
+// from before it (staffRevocations below), so each of their rows also shows
+// that an older revocation blocks nothing.
+const SIGNED_IN = Math.floor(Date.now() / 1000) - 60;
+const REVOKED_AT = SIGNED_IN - 600;
+// A session that signed in before that revocation (ID tokens live an hour).
+const beforeRevocation = { iat: REVOKED_AT - 600 };
 const ROLES = {
   signedOut: { label: 'signed-out visitor', uid: null },
   anonymous: {
@@ -82,6 +91,19 @@ const ROLES = {
     label: 'supervisor A without second factor',
     uid: 'supA',
     claims: { role: 'supervisor', org: UTRECHT, firebase: { sign_in_provider: 'password' } },
+  },
+  // Disabled (POST /api/disable) or revoked (vtchat.admin revoke) after this
+  // token's sign-in: the claims are still on the token for up to an hour, but
+  // staffRevocations/{uid} is newer than its auth_time. They read nothing.
+  advA1Revoked: {
+    label: 'advisor A (assigned) signed in before their revocation',
+    uid: 'advA1',
+    claims: { ...staff('advisor', UTRECHT), ...beforeRevocation },
+  },
+  supARevoked: {
+    label: 'supervisor A signed in before their revocation',
+    uid: 'supA',
+    claims: { ...staff('supervisor', UTRECHT), ...beforeRevocation },
   },
 };
 const ALL_ROLES = Object.keys(ROLES);
@@ -152,6 +174,9 @@ const message = (seq, expireAt = LATER) => ({
   expireAt,
 });
 
+const watcher = (name) => ({ name, since: t(3), expireAt: LATER })
+const note = (expireAt = LATER) => ({ text: 'Vraag naar de kinderen.', authorUid: 'supA', authorName: 'Sanne', createdAt: t(2), expireAt })
+
 const advisor = (org, role = 'advisor', expireAt = LATER) => ({
   org,
   role,
@@ -190,7 +215,36 @@ const DOCS = {
   // aggregated, through the functions; no client reads them (issue 8).
   'chatRecords/r1': { region: UTRECHT, queuedOrg: UTRECHT, answeringOrg: UTRECHT, served: true },
   'handovers/h1': { region: AMSTERDAM, queuedOrg: AMSTERDAM, answeringOrg: UTRECHT },
-  'sessions/activeA/notes/n1': { text: 'not a known subcollection' },
+  // The word afterwards (issue 18): counters and the once-per-chat marker are
+  // written by the functions only and read by nobody (figures via /api/report).
+  'feedback/utrecht_2025-W01': { org: UTRECHT, week: '2025-W01', counts: { 'helpful.yes': 3 }, total: 3 },
+  'feedbackGiven/endedA': { expireAt: LATER },
+  // Supervision (issue 19, item 3): a supervisor reads a chat's timeline and
+  // notes only while their watcher document exists (written by /api/watch
+  // together with an audit entry). Watcher documents of another organisation's
+  // supervisor (left after a transfer, or forged) open nothing; nobody reads
+  // watchers or the audit log directly.
+  'sessions/activeA/watchers/supA': watcher('Sanne'),
+  'sessions/overflowB/watchers/supB': watcher('Bo'),
+  'sessions/activeB/watchers/supA': watcher('Sanne'),
+  'sessions/handedB/watchers/supA': watcher('Sanne'),
+  'sessions/activeA/notes/n1': note(),
+  'sessions/activeB/notes/n1': note(),
+  'sessions/overflowB/notes/n1': note(),
+  'sessions/endedA/notes/n1': note(),
+  'sessions/activeA/notes/old': note(EXPIRED),
+  'sessions/ghost/notes/n1': note(),
+  'auditLog/a1': { uid: 'supA', name: 'Sanne', org: UTRECHT, sessionId: 'activeA', what: 'opened', why: 'quality', at: t(3), expireAt: LATER },
+  // Region admin (issue 19, item 5): an organisation's own referral list and
+  // texts, with every version and who saved it. Read and written only through
+  // the functions (GET /api/content, POST /api/savecontent): no rule, so no
+  // client reads them, not even the organisation's own supervisor.
+  'orgContent/utrecht': { version: 1, referrals: [{ name: 'Wijkteam' }], texts: [], savedAt: t(60), savedBy: 'supA', savedByName: 'Sanne' },
+  'orgContent/utrecht/versions/1': { version: 1, referrals: [{ name: 'Wijkteam' }], texts: [], savedAt: t(60), savedBy: 'supA', savedByName: 'Sanne' },
+  // Written by POST /api/disable and vtchat.admin revoke (Auth's revocation
+  // time); read only by the rules themselves, never by a client.
+  'staffRevocations/advA1': { at: Timestamp.fromMillis(REVOKED_AT * 1000), expireAt: LATER },
+  'staffRevocations/supA': { at: Timestamp.fromMillis(REVOKED_AT * 1000), expireAt: LATER },
 };
 
 // --- get: who may read each document (everyone else is denied) ---------------
@@ -203,21 +257,22 @@ const GET_ALLOWED = {
   'sessions/endedB': ['advB1', 'supB'],
   // Utrecht's supervisor sees what Utrecht's advisors answer for Amsterdam.
   'sessions/overflowB': ['advA1', 'supA', 'supB'],
-  'sessions/waitA/messages/sys-1': ['supA'],
+  // A supervisor reads a timeline only while watching it (audited, issue 19).
+  'sessions/waitA/messages/sys-1': [],
   'sessions/activeA/messages/sys-1': ['advA1', 'supA'],
-  'sessions/endedA/messages/sys-1': ['advA1', 'supA'],
-  'sessions/waitB/messages/sys-1': ['supB'],
-  'sessions/activeB/messages/sys-1': ['advB1', 'supB'],
-  'sessions/endedB/messages/sys-1': ['advB1', 'supB'],
-  'sessions/overflowB/messages/sys-1': ['advA1', 'supA', 'supB'],
+  'sessions/endedA/messages/sys-1': ['advA1'],
+  'sessions/waitB/messages/sys-1': [],
+  'sessions/activeB/messages/sys-1': ['advB1'],
+  'sessions/endedB/messages/sys-1': ['advB1'],
+  'sessions/overflowB/messages/sys-1': ['advA1', 'supB'],
   'sessions/offeredB': ['advA1', 'advA2', 'supA', 'advB1', 'supB'],
-  'sessions/offeredB/messages/sys-1': ['supB'],
+  'sessions/offeredB/messages/sys-1': [],
   'sessions/takenOfferB': ['advB1', 'supB'],
-  'sessions/takenOfferB/messages/sys-1': ['advB1', 'supB'],
+  'sessions/takenOfferB/messages/sys-1': ['advB1'],
   // Utrecht handed it on: its supervisor reads none of it (not the nickname,
   // not Amsterdam's note); the count comes from transfers/t1.
   'sessions/handedB': ['advB1', 'supB'],
-  'sessions/handedB/messages/sys-1': ['advB1', 'supB'],
+  'sessions/handedB/messages/sys-1': ['advB1'],
   'sessions/ghost/messages/sys-1': [],
   // Past expireAt: as unreadable as after TTL deleted them.
   'sessions/expiredA': [],
@@ -232,7 +287,23 @@ const GET_ALLOWED = {
   'config/app': [],
   'chatRecords/r1': [],
   'handovers/h1': [],
-  'sessions/activeA/notes/n1': [],
+  'feedback/utrecht_2025-W01': [],
+  'feedbackGiven/endedA': [],
+  // Notes: the chat's advisor and the watching supervisor of its organisation.
+  'sessions/activeA/notes/n1': ['advA1', 'supA'],
+  'sessions/activeB/notes/n1': ['advB1'],
+  'sessions/overflowB/notes/n1': ['advA1', 'supB'],
+  'sessions/endedA/notes/n1': ['advA1'],
+  'sessions/activeA/notes/old': [],
+  'sessions/ghost/notes/n1': [],
+  'sessions/activeA/watchers/supA': [],
+  'sessions/overflowB/watchers/supB': [],
+  'sessions/activeB/watchers/supA': [],
+  'auditLog/a1': [],
+  'orgContent/utrecht': [],
+  'orgContent/utrecht/versions/1': [],
+  'staffRevocations/advA1': [],
+  'staffRevocations/supA': [],
 };
 
 // Writes a client might try; all of them are denied for every role.
@@ -246,6 +317,13 @@ const UPDATES = {
   chatRecords: { outcome: 'referred' },
   handovers: { answeringOrg: AMSTERDAM },
   transfers: { toOrg: UTRECHT },
+  watchers: { since: t(0) },
+  auditLog: { why: 'training' },
+  orgContent: { version: 99 },
+  versions: { savedByName: 'Iemand' },
+  feedback: { total: 1000 },
+  feedbackGiven: { expireAt: EXPIRED },
+  staffRevocations: { at: Timestamp.fromMillis(0) },
 };
 const WRITES = {
   create: (db, path) => setDoc(doc(db, `${parentOf(path)}/new-doc`), DOCS[path]),
@@ -340,7 +418,7 @@ const QUERIES = [
   {
     name: 'timeline of handedB',
     q: (db) => query(collection(db, 'sessions/handedB/messages'), unexpired(), orderBy('seq')),
-    allowed: ['advB1', 'supB'],
+    allowed: ['advB1'],
     returns: ['sys-1', 'sys-2'],
   },
   {
@@ -352,21 +430,47 @@ const QUERIES = [
   {
     name: 'timeline of waitA',
     q: (db) => query(collection(db, 'sessions/waitA/messages'), unexpired(), orderBy('seq')),
-    allowed: ['supA'],
+    allowed: [],
+  },
+  {
+    name: 'timeline of endedA (supervisor not watching)',
+    q: (db) => query(collection(db, 'sessions/endedA/messages'), unexpired(), orderBy('seq')),
+    allowed: ['advA1'],
     returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of activeB',
     q: (db) => query(collection(db, 'sessions/activeB/messages'), unexpired(), orderBy('seq')),
-    allowed: ['advB1', 'supB'],
+    allowed: ['advB1'],
     returns: ['sys-1', 'sys-2'],
   },
   {
     name: 'timeline of overflowB',
     q: (db) => query(collection(db, 'sessions/overflowB/messages'), unexpired(), orderBy('seq')),
-    allowed: ['advA1', 'supA', 'supB'],
+    allowed: ['advA1', 'supB'],
     returns: ['sys-1', 'sys-2'],
   },
+  {
+    name: 'notes of activeA (unexpired, by createdAt)',
+    q: (db) => query(collection(db, 'sessions/activeA/notes'), unexpired(), orderBy('createdAt')),
+    allowed: ['advA1', 'supA'],
+    returns: ['n1'],
+  },
+  {
+    name: 'notes of activeB',
+    q: (db) => query(collection(db, 'sessions/activeB/notes'), unexpired(), orderBy('createdAt')),
+    allowed: ['advB1'],
+    returns: ['n1'],
+  },
+  { name: 'notes of activeA without the bound', q: (db) => collection(db, 'sessions/activeA/notes'), allowed: [] },
+  { name: 'notes collection group', q: (db) => query(collectionGroup(db, 'notes'), unexpired()), allowed: [] },
+  { name: 'watchers of activeA', q: (db) => collection(db, 'sessions/activeA/watchers'), allowed: [] },
+  { name: 'watchers collection group', q: (db) => collectionGroup(db, 'watchers'), allowed: [] },
+  { name: 'audit log of utrecht', q: (db) => query(collection(db, 'auditLog'), where('org', '==', UTRECHT), unexpired()), allowed: [] },
+  { name: 'all of the audit log', q: (db) => collection(db, 'auditLog'), allowed: [] },
+  { name: 'every organisation content', q: (db) => collection(db, 'orgContent'), allowed: [] },
+  { name: 'versions of utrecht content', q: (db) => collection(db, 'orgContent/utrecht/versions'), allowed: [] },
+  { name: 'versions collection group', q: (db) => collectionGroup(db, 'versions'), allowed: [] },
   {
     name: 'timeline of expiredA (session past expireAt)',
     q: (db) => query(collection(db, 'sessions/expiredA/messages'), unexpired(), orderBy('seq')),
@@ -424,6 +528,11 @@ const QUERIES = [
   { name: 'messages collection group', q: (db) => query(collectionGroup(db, 'messages'), unexpired(), orderBy('seq')), allowed: [] },
   { name: 'timeline without a session (ghost)', q: (db) => query(collection(db, 'sessions/ghost/messages'), unexpired()), allowed: [] },
   { name: 'unknown collection config', q: (db) => collection(db, 'config'), allowed: [] },
+  { name: 'all feedback counters', q: (db) => collection(db, 'feedback'), allowed: [] },
+  { name: 'feedback counters of utrecht', q: (db) => query(collection(db, 'feedback'), where('org', '==', UTRECHT)), allowed: [] },
+  { name: 'feedback markers (unexpired)', q: (db) => query(collection(db, 'feedbackGiven'), unexpired()), allowed: [] },
+  { name: 'all staff revocations', q: (db) => collection(db, 'staffRevocations'), allowed: [] },
+  { name: 'staff revocations (unexpired)', q: (db) => query(collection(db, 'staffRevocations'), unexpired()), allowed: [] },
 ];
 
 // --- harness ----------------------------------------------------------------
@@ -436,7 +545,9 @@ before(async () => {
     firestore: { rules: readFileSync(RULES_PATH, 'utf8'), host: HOST, port: Number(PORT) },
   });
   for (const [key, role] of Object.entries(ROLES)) {
-    const ctx = role.uid === null ? env.unauthenticatedContext() : env.authenticatedContext(role.uid, role.claims);
+    const ctx = role.uid === null
+      ? env.unauthenticatedContext()
+      : env.authenticatedContext(role.uid, { iat: SIGNED_IN, ...role.claims });
     dbs[key] = ctx.firestore();
   }
 });
@@ -524,3 +635,102 @@ suite('transfer', () => {
     await assertSucceeds(getDoc(doc(dbs.advA2, 'sessions/activeA')));
   });
 });
+
+// Supervision (issue 19, item 3): the watcher document, written only by
+// /api/watch together with its audit entry, is what opens a timeline to a
+// supervisor; /api/unwatch deletes it and the timeline closes again.
+suite('watching', () => {
+  const timeline = (role, id) => getDocs(query(collection(dbs[role], `sessions/${id}/messages`), unexpired(), orderBy('seq')))
+  const notes = (role, id) => getDocs(query(collection(dbs[role], `sessions/${id}/notes`), unexpired(), orderBy('createdAt')))
+  const asAdmin = (write) => env.withSecurityRulesDisabled((ctx) => write(ctx.firestore()))
+
+  test('a supervisor reads a timeline and its notes only while watching', async () => {
+    await assertFails(timeline('supA', 'endedA'))
+    await assertFails(notes('supA', 'endedA'))
+    await asAdmin((db) => setDoc(doc(db, 'sessions/endedA/watchers/supA'), watcher('Sanne')))
+    await assertSucceeds(timeline('supA', 'endedA'))
+    await assertSucceeds(notes('supA', 'endedA'))
+    // Another supervisor of the same organisation is not watching.
+    await asAdmin((db) => deleteDoc(doc(db, 'sessions/endedA/watchers/supA')))
+    await assertFails(timeline('supA', 'endedA'))
+    await assertFails(notes('supA', 'endedA'))
+  })
+
+  test('a watcher document stops opening the chat once it belongs to another organisation', async () => {
+    await assertSucceeds(timeline('supA', 'activeA'))
+    await asAdmin((db) => updateDoc(doc(db, 'sessions/activeA'), { org: AMSTERDAM, advisorOrg: AMSTERDAM, advisorUid: 'advB1' }))
+    await assertFails(timeline('supA', 'activeA'))
+    await assertFails(notes('supA', 'activeA'))
+    await assertFails(timeline('supB', 'activeA'))
+  })
+})
+
+// Disabling an advisor (POST /api/disable) or revoking an account (vtchat.admin
+// revoke) while their console is open: the functions write
+// staffRevocations/{uid} with Auth's revocation time (whole seconds), and from
+// then on no read with a token signed in before it passes; a new sign-in does.
+suite('revocation', () => {
+  const asAdmin = (write) => env.withSecurityRulesDisabled((ctx) => write(ctx.firestore()))
+  const session = (uid, claims, authTime) => env.authenticatedContext(uid, { ...claims, iat: authTime }).firestore()
+  const revoke = (uid, seconds) =>
+    asAdmin((db) => setDoc(doc(db, `staffRevocations/${uid}`), { at: Timestamp.fromMillis(seconds * 1000), expireAt: LATER }))
+  const reads = (db) => [
+    getDoc(doc(db, 'sessions/waitA')),
+    getDocs(query(sessions(db), where('org', '==', UTRECHT), where('state', '==', 'waiting'), unexpired(), orderBy('queuedAt'))),
+    getDocs(query(collection(db, 'advisors'), where('org', '==', UTRECHT), unexpired())),
+  ]
+
+  test('a revocation after the sign-in closes every read; a new sign-in opens them again', async () => {
+    const open = session('advA2', staff('advisor', UTRECHT), SIGNED_IN)
+    for (const read of reads(open)) await assertSucceeds(read)
+    await revoke('advA2', SIGNED_IN + 1)
+    for (const read of reads(open)) await assertFails(read)
+    const again = session('advA2', staff('advisor', UTRECHT), SIGNED_IN + 2)
+    for (const read of reads(again)) await assertSucceeds(read)
+  })
+
+  test('a sign-in in the very second of the revocation still reads, as check_revoked lets it', async () => {
+    await revoke('advA2', SIGNED_IN)
+    for (const read of reads(session('advA2', staff('advisor', UTRECHT), SIGNED_IN))) await assertSucceeds(read)
+    for (const read of reads(session('advA2', staff('advisor', UTRECHT), SIGNED_IN - 1))) await assertFails(read)
+  })
+
+  test('a revoked advisor reads neither their own chat nor its timeline', async () => {
+    const open = session('advA1', staff('advisor', UTRECHT), SIGNED_IN)
+    const mine = () => getDocs(query(sessions(open), where('advisorUid', '==', 'advA1'), unexpired()))
+    const timeline = () => getDocs(query(collection(open, 'sessions/activeA/messages'), unexpired(), orderBy('seq')))
+    await assertSucceeds(mine())
+    await assertSucceeds(timeline())
+    await revoke('advA1', SIGNED_IN + 1)
+    await assertFails(mine())
+    await assertFails(timeline())
+    await assertFails(getDoc(doc(open, 'sessions/activeA')))
+  })
+
+  // What the emulator does with a listener already open at the revocation: the
+  // next change reaches it as permission-denied, not as data. (Production
+  // documents no re-check of a running listener; docs/architecture.md.)
+  test('an open listener gets the next change as an error, not as data', async () => {
+    const open = session('advA2', staff('advisor', UTRECHT), SIGNED_IN)
+    const seen = []
+    const stop = onSnapshot(
+      query(collection(open, 'advisors'), where('org', '==', UTRECHT), unexpired()),
+      (snap) => seen.push(snap.docs.find((d) => d.id === 'advA1')?.data().status),
+      (error) => seen.push(error.code),
+    )
+    await waitFor(() => seen.length === 1)
+    await revoke('advA2', SIGNED_IN + 1)
+    await asAdmin((db) => updateDoc(doc(db, 'advisors/advA1'), { status: 'away' }))
+    await waitFor(() => seen.length === 2)
+    stop()
+    assert.deepEqual(seen, ['online', 'permission-denied'])
+  })
+})
+
+async function waitFor(done, ms = 5000) {
+  const until = Date.now() + ms
+  while (!done()) {
+    if (Date.now() > until) throw new Error('waited in vain')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

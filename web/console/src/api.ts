@@ -7,7 +7,14 @@ import { call, type CallOptions, type Endpoint, type RequestOf, type ResponseOf 
 
 export { ApiError }
 
+// The functions refuse the account itself: disabled (by a supervisor or
+// `vtchat.admin revoke`) or its sessions revoked.
+const ACCOUNT_REFUSED = new Set(['staff_disabled', 'staff_revoked'])
+
 export class Api {
+  /** Told when the functions refuse this account itself; the app signs out. */
+  onRefused: ((err: ApiError) => void) | null = null
+
   constructor(
     private readonly base: string,
     private readonly auth: Auth,
@@ -15,12 +22,21 @@ export class Api {
 
   /** POST to an endpoint: its typed answer, or the ApiError. */
   async call<N extends Endpoint>(name: N, body: RequestOf<N>): Promise<ResponseOf<N>> {
-    return call(this.base, 'POST', name, { body, token: await this.token() })
+    return this.watch(call(this.base, 'POST', name, { body, token: await this.token() }))
   }
 
   /** GET an endpoint, with its query parameters if it has any. */
   async get<N extends Endpoint>(name: N, query?: CallOptions<N, 'GET'>['query']): Promise<ResponseOf<N, 'GET'>> {
-    return call(this.base, 'GET', name, { query, token: await this.token() })
+    return this.watch(call(this.base, 'GET', name, { query, token: await this.token() }))
+  }
+
+  private async watch<T>(answer: Promise<T>): Promise<T> {
+    try {
+      return await answer
+    } catch (err) {
+      if (err instanceof ApiError && ACCOUNT_REFUSED.has(err.code)) this.onRefused?.(err)
+      throw err
+    }
   }
 
   private async token(): Promise<string | null> {

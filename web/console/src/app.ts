@@ -5,18 +5,22 @@
 import { signOut, type Auth, type User } from 'firebase/auth'
 import type { Firestore, Unsubscribe } from 'firebase/firestore'
 import { ApiError, type Api } from './api'
-import { listenConsole, listenTimeline } from './data/listeners'
+import { listenConsole, listenNotes, listenTimeline } from './data/listeners'
 import { clear, h } from '../../shared/dom'
 import { STRINGS, type Lang } from './i18n'
 import { Cancelled, SecondFactor, SecondFactorError, type SecondFactorMode } from './mfa'
+import { Notifier } from './notify'
 import { staffFromClaims } from './state/staff'
-import { Store, initialState, type ConsoleState, type Key } from './store'
-import type { Region } from './types'
+import { Store, initialState, touches, type ConsoleState, type Key } from './store'
+import type { Message, Note, Region } from './types'
+import { CareView } from './views/care'
 import { ChatsView } from './views/chats'
+import { auditSection } from './views/audit'
 import { announcer, stringsOf, type Ctx } from './views/common'
 import { drawLock, watchInput } from './views/lock'
 import { NationalView } from './views/national'
 import { QueueView } from './views/queue'
+import { regionAdminSection } from './views/regionadmin'
 import { reportSection } from './views/report'
 import { shell } from './views/shell'
 import { signInPage } from './views/signin'
@@ -39,6 +43,7 @@ interface Screens {
   chats: ChatsView | null
   supervisor: SupervisorView | null
   national: NationalView | null
+  care: CareView | null
 }
 
 export class ConsoleApp {
@@ -46,20 +51,39 @@ export class ConsoleApp {
   private readonly ctx: Ctx
   private readonly factor: SecondFactor
   private readonly speaker = announcer()
-  private screens: Screens = { status: null, queue: null, chats: null, supervisor: null, national: null }
+  private readonly notifier = new Notifier(() => this.t)
+  private screens: Screens = { status: null, queue: null, chats: null, supervisor: null, national: null, care: null }
   private subs: Unsubscribe[] = []
   private shellEl: HTMLElement | null = null
   private readonly lockBox = h('div', { class: 'lock', hidden: true })
   private lastInput = Date.now()
+  /** The idle lock set the advisor on pause (from online): unlocking sets them online again. */
+  private pausedByLock = false
+  private leaving = false
 
   constructor(
     private readonly root: HTMLElement,
     private readonly deps: Deps,
   ) {
     this.store = new Store(initialState(deps.lang))
-    this.ctx = { store: this.store, api: deps.api, announce: (text) => this.speaker.say(text) }
+    this.ctx = {
+      store: this.store,
+      api: deps.api,
+      announce: (text) => this.speaker.say(text),
+      alert: (kind) => this.notifier.show(kind),
+    }
     this.factor = new SecondFactor(deps.auth, deps.secondFactor, () => stringsOf(this.ctx))
+    // A disabled account (region admin, `vtchat.admin revoke`): out at its next call.
+    deps.api.onRefused = () => {
+      if (this.store.state.me && !this.leaving) {
+        this.leaving = true
+        void this.signOut()
+      }
+    }
     this.store.subscribe((state, changed) => this.draw(state, changed))
+    this.store.subscribe((state, changed) => {
+      if (state.me && touches(changed, 'queue', 'offered', 'mine', 'orgSessions')) this.notifier.observe(state)
+    })
   }
 
   start(): void {
@@ -132,8 +156,14 @@ export class ConsoleApp {
     // others are built with the frame (renderShell), again on a change of language.
     if (me.role !== 'national') {
       this.screens.status = new StatusView(this.ctx)
-      this.screens.chats = new ChatsView(this.ctx, (id, added, lost) => listenTimeline(this.deps.db, id, added, lost))
-      if (me.role === 'supervisor') this.screens.supervisor = new SupervisorView(this.ctx)
+      // Supervision (views/watch.ts): a supervisor's read-only timelines and the notes.
+      const supervision = {
+        timeline: (id: string, added: (m: Message[]) => void, lost: () => void) => listenTimeline(this.deps.db, id, added, lost),
+        notes: (id: string, on: (n: Note[]) => void, lost: () => void) => listenNotes(this.deps.db, id, on, lost),
+      }
+      this.screens.chats = new ChatsView(this.ctx, (id, added, lost) => listenTimeline(this.deps.db, id, added, lost), supervision)
+      if (me.role === 'supervisor') this.screens.supervisor = new SupervisorView(this.ctx, supervision)
+      this.screens.care = new CareView(this.ctx, () => this.setStatus('paused'))
     }
     this.renderShell()
     document.addEventListener('keydown', this.onKey)
@@ -176,20 +206,24 @@ export class ConsoleApp {
 
   /** Build the frame and its sections (again after a change of language). */
   private renderShell(): void {
-    const { status, chats, supervisor } = this.screens
+    const { status, chats, supervisor, care } = this.screens
     const me = this.store.state.me!
     const report = me.role === 'advisor' ? null : reportSection(this.ctx)
+    const regionAdmin = me.role === 'supervisor' ? regionAdminSection(this.ctx) : null
+    // The audit log's export: for the organisation's privacy officer only, whatever the role.
+    const audit = me.privacy ? auditSection(this.ctx) : null
     const queue = status ? new QueueView(this.ctx, status) : null
     const national = me.role === 'national' ? new NationalView(this.ctx) : null
     this.screens = { ...this.screens, queue, national }
     supervisor?.relabel()
     const work = national
-      ? h('main', { class: 'work national-work' }, national.el, report)
-      : h('main', { class: 'work' }, queue?.el, h('div', { class: 'right' }, supervisor?.el, report, chats?.element()))
+      ? h('main', { class: 'work national-work' }, national.el, report, audit)
+      : h('main', { class: 'work' }, queue?.el, h('div', { class: 'right' }, care?.el, supervisor?.el, report, regionAdmin, audit, chats?.element()))
     clear(this.root)
     document.title = this.t.title
     this.shellEl = shell(this.ctx, {
       status: status?.el ?? null,
+      alerts: me.role === 'national' ? null : this.notifier.control(),
       work,
       changeLang: (lang) => {
         this.store.set({ lang })
@@ -206,8 +240,9 @@ export class ConsoleApp {
   /** Tell each view what changed (null: everything, as after a rebuild or on the tick). */
   private draw(state: ConsoleState, changed: ReadonlySet<Key> | null): void {
     if (!state.me || !this.shellEl) return
-    const { status, queue, chats, supervisor, national } = this.screens
+    const { status, queue, chats, supervisor, national, care } = this.screens
     status?.render(state, changed)
+    care?.render(state, changed)
     queue?.render(state, changed)
     supervisor?.render(state, changed)
     if (changed) chats?.render(state, changed)
@@ -231,6 +266,7 @@ export class ConsoleApp {
     this.subs = []
     this.screens.status?.stop()
     this.screens.chats?.stop()
+    this.screens.supervisor?.stop()
     await signOut(this.deps.auth).catch(() => undefined)
     // A fresh page: no listener, cache or chat text survives in memory.
     clear(this.root)
@@ -253,6 +289,11 @@ export class ConsoleApp {
     const me = this.store.state.me
     if (!this.shellEl || !me) return
     this.store.set({ locked: true })
+    // No new chats behind a locked screen (a failed unlock locks again: once).
+    if (this.store.state.status === 'online' && !this.pausedByLock) {
+      this.pausedByLock = true
+      void this.setStatus('paused')
+    }
     this.shellEl.hidden = true
     this.shellEl.inert = true
     drawLock(this.lockBox, {
@@ -279,11 +320,20 @@ export class ConsoleApp {
   private unlock(): void {
     if (!this.shellEl) return
     this.store.set({ locked: false })
+    if (this.pausedByLock) {
+      this.pausedByLock = false
+      // Unless they chose otherwise meanwhile (elsewhere, or the tick set them offline).
+      if (this.store.state.status === 'paused') void this.setStatus('online')
+    }
     this.lastInput = Date.now()
     clear(this.lockBox)
     this.lockBox.hidden = true
     this.shellEl.hidden = false
     this.shellEl.inert = false
     this.screens.chats?.focusFirst()
+  }
+
+  private async setStatus(status: 'online' | 'paused'): Promise<void> {
+    await this.screens.status?.change(status, this.store.state.capacity)
   }
 }

@@ -16,6 +16,7 @@ import {
 } from 'chart.js'
 import { h } from '../../shared/dom'
 import type { Schemas } from '../../shared/api/client'
+import { csvField, csvLines, downloadCsv } from './csv'
 import type { Strings } from './i18n'
 
 // A cell: null is a count below `minimum`, suppressed by the server; "x" is
@@ -50,7 +51,7 @@ export function renderFigures(out: HTMLElement, report: Report, t: Strings): voi
   const charts = h('div', { class: 'charts' })
   out.append(charts, h('p', { class: 'note', text: t.chartNote(report.minimum) }))
   const all = h('button', { type: 'button', class: 'small', text: t.csvAll })
-  all.addEventListener('click', () => download(fileName(report, 'cijfers'), report.tables.map((table) => csvText(table, report.minimum, true)).join('\r\n')))
+  all.addEventListener('click', () => downloadCsv(fileName(report, 'cijfers'), report.tables.map((table) => csvText(table, report.minimum, true)).join('\r\n')))
   out.append(h('div', { class: 'report-tools' }, all))
   for (const table of report.tables) out.append(tableView(table, report))
 
@@ -68,7 +69,7 @@ function tableView(table: ReportTable, report: Report): HTMLElement {
   for (const row of table.rows) body.append(h('tr', {}, ...row.map((v) => h('td', { text: v === null ? `<${report.minimum}` : String(v) }))))
   el.append(body)
   const csv = h('button', { type: 'button', class: 'small csv', 'data-table': table.name }, 'CSV', h('span', { class: 'sr-only', text: `: ${table.title}` }))
-  csv.addEventListener('click', () => download(fileName(report, table.name), csvText(table, report.minimum, false)))
+  csv.addEventListener('click', () => downloadCsv(fileName(report, table.name), csvText(table, report.minimum, false)))
   return h('div', { class: 'figure-table' }, csv, el)
 }
 
@@ -160,40 +161,15 @@ function hoursChart(parent: HTMLElement, table: ReportTable, minimum: number, t:
 
 // --- CSV -------------------------------------------------------------------------
 
-// A spreadsheet reads a field that starts with one of these as a formula.
-const FORMULA_START = /^[=+\-@\t\r]/
-
-/**
- * One field as `python -m vtchat.report` writes it (functions/vtchat/report.py,
- * `csv_cell`): suppressed `<5`, decimal comma, formulas defused with a leading
- * quote, quoted when it holds the separator, a quote or a line break.
- */
-export function csvField(value: Cell, minimum: number): string {
-  let text: string
-  if (value === null) text = `<${minimum}`
-  else if (typeof value === 'number') text = String(value).replace('.', ',')
-  else text = FORMULA_START.test(value) ? `'${value}` : value
-  return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
+// The cell conventions and the download live in csv.ts (shared with the audit
+// export, which must not load Chart.js); csvField is re-exported for the tests.
+export { csvField }
 
 /** A table as CSV, `;`-separated with CRLF line ends as Python's csv module writes. */
 export function csvText(table: ReportTable, minimum: number, withTitle: boolean): string {
-  const lines = [table.columns, ...table.rows].map((row) => row.map((cell) => csvField(cell, minimum)).join(';'))
-  if (withTitle) lines.unshift(csvField(table.title, minimum))
-  return lines.map((line) => line + '\r\n').join('')
+  return (withTitle ? csvField(table.title, minimum) + '\r\n' : '') + csvLines([table.columns, ...table.rows], minimum)
 }
 
 function fileName(report: Report, name: string): string {
   return `vtchat-${name}-${report.org ? report.org + '-' : ''}${report.from}-${report.to}.csv`
-}
-
-function download(name: string, text: string): void {
-  // The byte-order mark makes a Dutch Excel open the file as UTF-8 without an import dialog.
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }))
-  const link = h('a', { href: url, download: name, hidden: true })
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // The download has taken the blob by the next task; the URL must not outlive it.
-  window.setTimeout(() => URL.revokeObjectURL(url), 0)
 }

@@ -31,6 +31,9 @@ export interface Session {
   answers: Record<string, string>
   urgent: boolean
   urgentReason?: string | null
+  /** The widget's language; while `languageReserved`, only advisors who speak it may take the chat. */
+  language?: string
+  languageReserved?: boolean
   visitorPresence?: string
   transferNote?: string | null
   transferNoteBy?: string | null
@@ -38,7 +41,24 @@ export interface Session {
   /** The registration is saved (the console cannot read the chat record). */
   registered: boolean
   seq: number
+  /** The visitor's signals (state/signals.ts): typing shown until, the discreet pause, received up to. */
+  visitorTypingUntil: number | null
+  visitorPaused: boolean
+  visitorReceivedSeq: number
+  /** What this chat's advisor last told as read (so the console tells only more). */
+  advisorReadSeq: number
+  /** Supervision: who reads along now (uid → name), and whether anyone ever did (then notes may exist). */
+  watchers: Record<string, string>
+  supervised: boolean
   expireAt: number | null
+}
+
+/** `sessions/{id}/notes/{noteId}`: a supervisor's private note to the chat's advisor. */
+export interface Note {
+  id: string
+  text: string
+  authorName: string
+  createdAt: number | null
 }
 
 /** `transfers/{id}`: a chat this organisation handed to another one (all its supervisor may read of it). */
@@ -69,6 +89,8 @@ export interface Advisor {
   status?: Status
   capacity?: number
   activeCount?: number
+  /** When a chat of theirs last went to a colleague unanswered (vtchat.unanswered). */
+  passedOnAt?: number | null
 }
 
 /** One region of GET /api/regions. */
@@ -87,6 +109,10 @@ export interface Me {
   role: Role
   org: string
   name: string
+  /** The languages they chat in (the `langs` claim): Dutch always, then the others. */
+  languages: string[]
+  /** The organisation's privacy officer (the `privacy` claim): exports its audit log (views/audit.ts). */
+  privacy?: true
 }
 
 type Data = Record<string, unknown>
@@ -129,14 +155,26 @@ export function toSession(id: string, d: Data): Session {
     answers: strings(d.answers),
     urgent: d.urgent === true,
     urgentReason: strOrNull(d.urgentReason),
+    language: str(d.language),
+    languageReserved: d.languageUntil !== undefined && d.languageUntil !== null,
     visitorPresence: str(d.visitorPresence),
     transferNote: strOrNull(d.transferNote),
     transferNoteBy: strOrNull(d.transferNoteBy),
     transferredFrom: strOrNull(d.transferredFrom),
     registered: d.registered === true,
     seq: num(d.seq) ?? 0,
+    visitorTypingUntil: millis(d.visitorTypingUntil),
+    visitorPaused: d.visitorPaused === true,
+    visitorReceivedSeq: num(d.visitorReceivedSeq) ?? 0,
+    advisorReadSeq: num(d.advisorReadSeq) ?? 0,
+    watchers: strings(d.watchers),
+    supervised: d.supervised === true,
     expireAt: millis(d.expireAt),
   }
+}
+
+export function toNote(id: string, d: Data): Note {
+  return { id, text: str(d.text) ?? '', authorName: str(d.authorName) ?? '', createdAt: millis(d.createdAt) }
 }
 
 export function toTransfer(d: Data): Transfer {
@@ -166,6 +204,7 @@ export function toAdvisor(id: string, d: Data): Advisor {
     status: oneOf<Status>(d.status, ['online', 'paused', 'offline']),
     capacity: num(d.capacity),
     activeCount: num(d.activeCount),
+    passedOnAt: millis(d.passedOnAt),
   }
 }
 

@@ -13,6 +13,7 @@ export interface FirestoreDocuments {
   transfers: TransferDoc;
   chatRecords: ChatRecordDoc;
   proofs: ProofDoc;
+  "sessions/{sessionId}/notes": NoteDoc;
 }
 export interface SessionDoc {
   region: string;
@@ -57,6 +58,22 @@ export interface SessionDoc {
   advisorLostAt?: Timestamp | null;
   messageTokens?: number | null;
   messageTokensAt?: Timestamp | null;
+  language?: "nl" | "en" | "tr" | "ar" | "pl" | "uk";
+  languageUntil?: Timestamp | null;
+  visitorTypingUntil?: Timestamp | null;
+  advisorTypingUntil?: Timestamp | null;
+  advisorReadSeq?: number;
+  visitorReceivedSeq?: number;
+  visitorPaused?: boolean;
+  visitorPausedAt?: Timestamp | null;
+  signalAt?: Timestamp | null;
+  signalVersion?: number;
+  watchers?: {
+    [k: string]: string;
+  };
+  supervised?: boolean;
+  awaitingReplySince?: Timestamp | null;
+  firstReplyAt?: Timestamp | null;
   expireAt: Timestamp;
 }
 export interface MessageDoc {
@@ -64,7 +81,19 @@ export interface MessageDoc {
   kind: "text" | "system";
   sender: "visitor" | "advisor" | "system";
   text?: string | null;
-  event?: ("queued" | "assigned" | "ended" | "after_hours" | "advisor_lost" | "transferred" | "resumed") | null;
+  event?:
+    | (
+        | "queued"
+        | "assigned"
+        | "ended"
+        | "after_hours"
+        | "advisor_lost"
+        | "transferred"
+        | "resumed"
+        | "language_unmatched"
+        | "reassigned"
+      )
+    | null;
   advisorName?: string | null;
   orgName?: string | null;
   senderUid?: string | null;
@@ -79,12 +108,14 @@ export interface AdvisorDoc {
   role: "advisor" | "supervisor" | "national";
   displayName: string;
   orgName: string;
+  languages?: ("nl" | "en" | "tr" | "ar" | "pl" | "uk")[];
   status?: "online" | "paused" | "offline";
   capacity?: number;
   activeCount?: number;
   lastAssignedAt?: Timestamp | null;
   updatedAt?: Timestamp | null;
   seenAt?: Timestamp | null;
+  passedOnAt?: Timestamp | null;
   expireAt?: Timestamp | null;
 }
 /**
@@ -147,6 +178,8 @@ export interface ChatRecordDoc {
   viaFallback: boolean;
   ageBand: string;
   gender: "woman" | "man" | "other" | "unspecified";
+  language?: "nl" | "en" | "tr" | "ar" | "pl" | "uk";
+  firstReplyMinutes?: number | null;
   contact?: ("victim" | "bystander" | "perpetrator" | "professional" | "other") | null;
   topics?: (
     | "partner_violence"
@@ -188,5 +221,15 @@ export interface ChatRecordDoc {
  * The hash is of a random salt: nothing about the visitor or the chat.
  */
 export interface ProofDoc {
+  expireAt: Timestamp;
+}
+/**
+ * `sessions/{id}/notes/{noteId}`: for the chat's advisor, never the visitor.
+ */
+export interface NoteDoc {
+  text: string;
+  authorUid: string;
+  authorName: string;
+  createdAt: Timestamp;
   expireAt: Timestamp;
 }

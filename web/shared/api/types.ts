@@ -116,6 +116,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/signal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Typing, read or received, paused: tell the other side
+         * @description The visitor sends `typing`, `receivedSeq` and `paused`; an advisor `typing` and `readSeq`. Never any text. Typing is written at most once per 5 s per side and a seq only when it grows: `written` is false when nothing was stored.
+         */
+        post: operations["signal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The anonymous word afterwards: two or three fixed questions
+         * @description Counted per organisation and ISO week only: no session id, no time, no document per answer.
+         */
+        post: operations["feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/heartbeat": {
         parameters: {
             query?: never;
@@ -355,6 +395,183 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organisation's referral list and standard texts, with their versions
+         * @description Supervisors only, of their own organisation (from the token's claims). Version 0: nothing saved yet, the shipped lists stand. `history` lists the last 50 versions with who saved them and when.
+         */
+        get: operations["content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/savecontent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save a new version of the organisation's referral list and standard texts
+         * @description `baseVersion` names the version edited; if someone saved after it the answer is 409 `content_stale` and nothing is written. Checked: no e-mail addresses, phone numbers only in a referral's `phone` (no 06 numbers), links only https to a named host, no HTML, lengths. `GET /api/regions` is cached for up to an hour.
+         */
+        post: operations["savecontent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The advisors and supervisors of the caller's organisation */
+        get: operations["team"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an advisor account of the caller's organisation
+         * @description Role `advisor` only. The answer's `link` lets the advisor choose a password; pass it on. The functions set the claims (role, org, langs).
+         */
+        post: operations["invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable an advisor of the organisation (revoking their sessions), or enable them
+         * @description Disabling refuses the advisor's very next call (their sessions are revoked at once); enabling lets them sign in again.
+         */
+        post: operations["disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A supervisor opens a running chat read-only (meelezen), audited
+         * @description For a chat of the supervisor's organisation (or one its advisors answer). One write holds the audit entry (who, which chat, when, `reason`; never content) and the watcher that firestore.rules require before they show a supervisor the timeline and the notes. The advisor sees who reads along. A retry while watching changes nothing (`changed` false).
+         */
+        post: operations["watch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/unwatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop reading along
+         * @description Removes the watcher (the timeline closes) and logs `closed`; the audit entries stay. Stopping what was not started changes nothing.
+         */
+        post: operations["unwatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A private note from a supervisor reading along to the chat's advisor
+         * @description Never shown to the visitor: notes live beside the timeline, and the visitor's stream reads only the timeline. Logged in the audit log as `note`, without its text.
+         */
+        post: operations["note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervision audit log of the caller's organisation (privacy officer)
+         * @description Who opened which chat (id), when, why and what: opened, closed, note, takeover, reassigned. Never content. Only for an account with the `privacy` claim, and only its own organisation. The CSV has the same columns.
+         */
+        get: operations["audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi": {
         parameters: {
             query?: never;
@@ -376,6 +593,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccessRequest */
+        AccessRequest: {
+            /** Uid */
+            uid: string;
+            /** Disabled */
+            disabled: boolean;
+        };
         /** AdvisorState */
         AdvisorState: {
             /** Uid */
@@ -391,6 +615,52 @@ export interface components {
             capacity: number;
             /** Activecount */
             activeCount: number;
+        };
+        /**
+         * AuditEntry
+         * @description One line of the export: the audit document without its expiry.
+         */
+        AuditEntry: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Uid */
+            uid: string;
+            /** Name */
+            name: string;
+            /** Org */
+            org: string;
+            /** Sessionid */
+            sessionId: string;
+            /**
+             * What
+             * @enum {string}
+             */
+            what: "opened" | "closed" | "note" | "takeover" | "reassigned";
+            /**
+             * Why
+             * @enum {string}
+             */
+            why: "quality" | "support" | "danger" | "training" | "takeover";
+        };
+        /** AuditResponse */
+        AuditResponse: {
+            /** Org */
+            org: string;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Entries */
+            entries: components["schemas"]["AuditEntry"][];
         };
         /** AvailabilityRequest */
         AvailabilityRequest: {
@@ -429,6 +699,65 @@ export interface components {
             level: number;
         };
         /**
+         * ContentResponse
+         * @description The organisation's content as the console edits it; version 0: none saved yet.
+         */
+        ContentResponse: {
+            /** Org */
+            org: string;
+            /** Version */
+            version: number;
+            /** Referrals */
+            referrals: components["schemas"]["LocalReferral"][];
+            /** Texts */
+            texts: components["schemas"]["LocalText"][];
+            /**
+             * Savedat
+             * @default null
+             */
+            savedAt: string | null;
+            /**
+             * Savedbyname
+             * @default null
+             */
+            savedByName: string | null;
+            /** Nationaltextids */
+            nationalTextIds?: string[];
+            /** Placeholders */
+            placeholders?: {
+                [key: string]: string;
+            };
+            /** History */
+            history?: components["schemas"]["ContentVersionOut"][];
+        };
+        /**
+         * ContentSaveRequest
+         * @description A new version of the caller's organisation's content.
+         *
+         *     `baseVersion` is the version the supervisor edited (0: none stored yet);
+         *     if someone saved after it, the save is refused (409 `content_stale`).
+         */
+        ContentSaveRequest: {
+            /** Baseversion */
+            baseVersion: number;
+            /** Referrals */
+            referrals: components["schemas"]["LocalReferral"][];
+            /** Texts */
+            texts: components["schemas"]["LocalText"][];
+        };
+        /** ContentVersionOut */
+        ContentVersionOut: {
+            /** Version */
+            version: number;
+            /**
+             * Savedat
+             * Format: date-time
+             */
+            savedAt: string;
+            /** Savedbyname */
+            savedByName: string;
+        };
+        /**
          * ErrorBody
          * @description What vtchat.http.error_response sends for every refused or failed call.
          */
@@ -455,6 +784,34 @@ export interface components {
         /** ErrorResponse */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * FeedbackRequest
+         * @description The anonymous word afterwards: fixed answers, each question may be skipped.
+         */
+        FeedbackRequest: {
+            /** Sessionid */
+            sessionId: string;
+            /**
+             * Helpful
+             * @default null
+             */
+            helpful: ("yes" | "partly" | "no") | null;
+            /**
+             * Nextstep
+             * @default null
+             */
+            nextStep: ("yes" | "partly" | "no") | null;
+            /**
+             * Again
+             * @default null
+             */
+            again: ("yes" | "partly" | "no") | null;
+        };
+        /** FeedbackSaved */
+        FeedbackSaved: {
+            /** Duplicate */
+            duplicate: boolean;
         };
         /**
          * HeartbeatRequest
@@ -531,6 +888,12 @@ export interface components {
              * @default null
              */
             proof: string | null;
+            /**
+             * Language
+             * @default nl
+             * @enum {string}
+             */
+            language: "nl" | "en" | "tr" | "ar" | "pl" | "uk";
         } & ({
             postcode: string;
         } | {
@@ -553,6 +916,64 @@ export interface components {
             /** Streamurl */
             streamUrl: string | null;
         };
+        /** InviteRequest */
+        InviteRequest: {
+            /** Email */
+            email: string;
+            /** Displayname */
+            displayName: string;
+            /**
+             * Role
+             * @default advisor
+             * @constant
+             */
+            role: "advisor";
+            /** Languages */
+            languages?: ("nl" | "en" | "tr" | "ar" | "pl" | "uk")[];
+        };
+        /** Invited */
+        Invited: {
+            account: components["schemas"]["StaffAccount"];
+            /** Link */
+            link: string;
+            /** Created */
+            created: boolean;
+        };
+        /**
+         * LocalReferral
+         * @description One organisation on the local referral list, as the widget and the console show it.
+         */
+        LocalReferral: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Url
+             * @default null
+             */
+            url: string | null;
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
+        };
+        /**
+         * LocalText
+         * @description One standard text of the organisation (after the national ones).
+         */
+        LocalText: {
+            /** Id */
+            id: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+        };
         /** MessageAccepted */
         MessageAccepted: {
             /** Messageid */
@@ -572,6 +993,25 @@ export interface components {
             messageId: string;
             /** Text */
             text: string;
+        };
+        /**
+         * NoteRequest
+         * @description A private note to the chat's advisor; `noteId` (a UUID) makes a retry harmless.
+         */
+        NoteRequest: {
+            /** Sessionid */
+            sessionId: string;
+            /** Noteid */
+            noteId: string;
+            /** Text */
+            text: string;
+        };
+        /** NoteSaved */
+        NoteSaved: {
+            /** Noteid */
+            noteId: string;
+            /** Duplicate */
+            duplicate: boolean;
         };
         /**
          * OpenApiDocument
@@ -806,6 +1246,90 @@ export interface components {
              */
             state: "waiting" | "active" | "ended";
         };
+        /** SignalAccepted */
+        SignalAccepted: {
+            /** Written */
+            written: boolean;
+        };
+        /**
+         * SignalRequest
+         * @description Typing, read or received, paused: what one side tells the other (vtchat.signals).
+         *
+         *     The visitor may send `typing`, `receivedSeq` and `paused`; an advisor
+         *     `typing` and `readSeq`. At least one is given.
+         */
+        SignalRequest: {
+            /** Sessionid */
+            sessionId: string;
+            /**
+             * Typing
+             * @default null
+             */
+            typing: boolean | null;
+            /**
+             * Readseq
+             * @default null
+             */
+            readSeq: number | null;
+            /**
+             * Receivedseq
+             * @default null
+             */
+            receivedSeq: number | null;
+            /**
+             * Paused
+             * @default null
+             */
+            paused: boolean | null;
+        };
+        /**
+         * SignalUpdate
+         * @description The advisor's signals as the visitor may see them, sent on the stream without an id.
+         *
+         *     Sent once when the stream opens and again whenever they change (by
+         *     `version`), so a reconnect brings the current state.
+         */
+        SignalUpdate: {
+            /** Advisortyping */
+            advisorTyping: boolean;
+            /** Advisorreadseq */
+            advisorReadSeq: number;
+            /** Version */
+            version: number;
+        };
+        /** StaffAccount */
+        StaffAccount: {
+            /** Uid */
+            uid: string;
+            /** Email */
+            email: string | null;
+            /** Displayname */
+            displayName: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "advisor" | "supervisor" | "national";
+            /** Languages */
+            languages: ("nl" | "en" | "tr" | "ar" | "pl" | "uk")[];
+            /** Disabled */
+            disabled: boolean;
+            /**
+             * Createdat
+             * @default null
+             */
+            createdAt: string | null;
+            /**
+             * Lastsigninat
+             * @default null
+             */
+            lastSignInAt: string | null;
+        };
+        /** StaffList */
+        StaffList: {
+            /** Accounts */
+            accounts: components["schemas"]["StaffAccount"][];
+        };
         /** StandardText */
         StandardText: {
             /** Id */
@@ -885,7 +1409,7 @@ export interface components {
              * Type
              * @enum {string}
              */
-            type: "message" | "queued" | "assigned" | "ended" | "after_hours" | "advisor_lost" | "transferred" | "resumed";
+            type: "message" | "queued" | "assigned" | "ended" | "after_hours" | "advisor_lost" | "transferred" | "resumed" | "language_unmatched" | "reassigned";
             /**
              * Sender
              * @enum {string}
@@ -926,6 +1450,28 @@ export interface components {
              * @default null
              */
             at: string | null;
+        };
+        /**
+         * WatchRequest
+         * @description Start reading along a running chat, for one of the fixed reasons.
+         */
+        WatchRequest: {
+            /** Sessionid */
+            sessionId: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "quality" | "support" | "danger" | "training";
+        };
+        /** WatchState */
+        WatchState: {
+            /** Sessionid */
+            sessionId: string;
+            /** Watching */
+            watching: boolean;
+            /** Changed */
+            changed: boolean;
         };
     };
     responses: never;
@@ -1274,13 +1820,21 @@ export interface operations {
              *     `data: <JSON>` of a `VisitorEvent` (null fields left out). Types: `message` (a text),
              *     `queued`, `assigned` (an advisor took the chat; `fallback` and `regionName` when another
              *     region helps), `after_hours` (the region closed while waiting), `advisor_lost`,
-             *     `transferred`, `resumed` (the chat was opened with its code) and `ended`.
+             *     `transferred`, `resumed` (the chat was opened with its code), `language_unmatched`
+             *     (nobody speaking the visitor's language took the chat in time: a Dutch-speaking
+             *     advisor will help), `reassigned` (the advisor did not answer in time: the chat is back at
+             *     the front of the queue for a colleague) and `ended`.
              *     While the chat waits, `event: queue` events without an id carry a `QueueUpdate`
              *     (`{position, estimatedWaitMinutes}`); they are not part of the timeline.
+             *     `event: signals` events without an id carry a `SignalUpdate` (`{advisorTyping,
+             *     advisorReadSeq, version}`): one right after the replay when the stream opens (so a
+             *     reconnect brings the current state; none when the replay itself ends the stream), then
+             *     one whenever the advisor's signals change, each with a higher `version` than the last.
+             *     `advisorTyping` holds for a few seconds: hide it about 6 s after the last `true`.
              *     The stream starts with `retry: 2000`, sends `: keep-alive` comment lines when idle,
-             *     and ends after `ended`, after `advisor_lost` (the chat is back in the queue) and after a
-             *     maximum duration; the client then reconnects with `Last-Event-ID`. A stream whose token a
-             *     later resume retired ends with `event: revoked` (no id; `{code, message}`).
+             *     and ends after `ended`, after `advisor_lost` and `reassigned` (the chat is back in the queue)
+             *     and after a maximum duration; the client then reconnects with `Last-Event-ID`. A stream whose
+             *     token a later resume retired ends with `event: revoked` (no id; `{code, message}`).
              */
             200: {
                 headers: {
@@ -1289,12 +1843,16 @@ export interface operations {
                 content: {
                     "text/event-stream": {
                         /** @enum {unknown} */
-                        event: "message" | "queued" | "assigned" | "ended" | "after_hours" | "advisor_lost" | "transferred" | "resumed";
+                        event: "message" | "queued" | "assigned" | "ended" | "after_hours" | "advisor_lost" | "transferred" | "resumed" | "language_unmatched" | "reassigned";
                         id: string;
                         data: string;
                     } | {
                         /** @constant */
                         event: "queue";
+                        data: string;
+                    } | {
+                        /** @constant */
+                        event: "signals";
                         data: string;
                     };
                 };
@@ -1699,6 +2257,332 @@ export interface operations {
             };
         };
     };
+    signal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "Zx3aP0qL9mR2tV7wY1bC",
+                 *       "typing": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignalRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalAccepted"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `token_invalid`: the session token is not valid
+             *     - `token_expired`: the session token has expired
+             *     - `token_revoked`: the chat was resumed with its code elsewhere: this earlier token is retired
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `wrong_session`: the session id is not the token's
+             *     - `not_your_chat`: the chat is not assigned to the caller
+             *     - `signal_not_yours`: a signal of the other side: the visitor sends typing, receivedSeq and paused, an advisor typing and readSeq
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_found`: no such chat (any more)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `rate_limited`: too many messages in a short time; `details` has retryAfterSeconds and phone
+             */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    feedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "Zx3aP0qL9mR2tV7wY1bC",
+                 *       "helpful": "yes",
+                 *       "nextStep": "partly"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description already counted for this chat: nothing counted twice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackSaved"];
+                };
+            };
+            /** @description Done. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackSaved"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `token_invalid`: the session token is not valid
+             *     - `token_expired`: the session token has expired
+             *     - `token_revoked`: the chat was resumed with its code elsewhere: this earlier token is retired
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `wrong_session`: the session id is not the token's
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_found`: no such chat (any more)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `feedback_too_early`: the word afterwards is asked once the chat has ended
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     heartbeat: {
         parameters: {
             query?: never;
@@ -2074,6 +2958,7 @@ export interface operations {
              *     - `already_taken`: a colleague took the chat first
              *     - `advisor_offline`: the advisor is not online
              *     - `at_capacity`: the advisor has their maximum of chats
+             *     - `language_reserved`: the chat waits a few minutes for an advisor who speaks the visitor's language
              */
             409: {
                 headers: {
@@ -3319,6 +4204,1193 @@ export interface operations {
              * @description Error codes:
              *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
              *     - `region_unknown`: no such region
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    content: {
+        parameters: {
+            query?: {
+                /** @description One older version (its number) instead of the current one. */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `version_unknown`: no such version of the content
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    savecontent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "baseVersion": 0,
+                 *       "referrals": [
+                 *         {
+                 *           "name": "Wijkteam Utrecht",
+                 *           "description": "Hulp dichtbij huis.",
+                 *           "url": "https://www.wijkteamutrecht.nl/",
+                 *           "phone": "030 123 4567"
+                 *         }
+                 *       ],
+                 *       "texts": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContentSaveRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `content_stale`: someone saved a newer version meanwhile; `details` has version, savedAt and savedByName
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             *     - `text_id_taken`: a text's id is that of a national text
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    team: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffList"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "anna@example.org",
+                 *       "displayName": "Anna",
+                 *       "languages": [
+                 *         "en"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["InviteRequest"];
+            };
+        };
+        responses: {
+            /** @description the same advisor was invited before: a new link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invited"];
+                };
+            };
+            /** @description Done. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invited"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `account_exists`: an account with this e-mail address exists (another organisation, role or a disabled one)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uid": "q1W2e3R4t5Y6u7I8o9P0",
+                 *       "disabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["AccessRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccount"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             *     - `own_account`: a supervisor cannot change their own account
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `account_unknown`: no advisor account of the caller's organisation with this id
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    watch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "Zx3aP0qL9mR2tV7wY1bC",
+                 *       "reason": "quality"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchState"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             *     - `not_your_chat`: the chat is not assigned to the caller
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_found`: no such chat (any more)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `watch_own_chat`: the chat is the caller's own already
+             *     - `chat_not_active`: the chat is not active (yet)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unwatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "Zx3aP0qL9mR2tV7wY1bC"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchState"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sessionId": "Zx3aP0qL9mR2tV7wY1bC",
+                 *       "noteId": "7d1f3a52-9c4e-4b8a-a1d2-3e4f5a6b7c8d",
+                 *       "text": "Vraag of er kinderen in huis zijn."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description already stored: the same note id was sent before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteSaved"];
+                };
+            };
+            /** @description Done. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteSaved"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_supervisor`: only a supervisor may do this (take a chat over, see figures)
+             *     - `not_your_chat`: the chat is not assigned to the caller
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_found`: no such chat (any more)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_watching`: open the chat (watch) before sending a note
+             *     - `chat_not_active`: the chat is not active (yet)
+             *     - `note_id_taken`: another note has this note id
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    audit: {
+        parameters: {
+            query?: {
+                /** @description First day (YYYY-MM-DD, UTC); default: 30 days before `to`. */
+                from?: string;
+                /** @description Day after the last (exclusive); default: tomorrow. At most 366 days. */
+                to?: string;
+                /** @description `csv` (the default: UTF-8 with BOM, `;`, formula guard) or `json`. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditResponse"];
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `token_missing`: no bearer token
+             *     - `staff_only`: a session token on a staff call
+             *     - `unauthenticated`: the Firebase ID token is invalid or expired
+             *     - `staff_revoked`: the account's sessions were revoked after this sign-in
+             *     - `staff_disabled`: the staff account is disabled or deleted
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `second_factor_required`: signed in without a second factor (`firebase.sign_in_second_factor`), required in production
+             *     - `not_staff`: the account has no role/org claims
+             *     - `not_privacy_officer`: only the organisation's privacy officer exports the log
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             *     - `audit_period`: from before to, at most 366 days apart
+             *     - `audit_too_many`: too many entries: ask a shorter period
              */
             422: {
                 headers: {

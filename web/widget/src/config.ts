@@ -1,8 +1,9 @@
 // What the embedding <script> tag says, and the shapes the loader shares with the chat.
 
-import { langFrom, type Lang } from '../../shared/i18n'
+import { langFrom, WIDGET_LANGS, type WidgetLang } from '../../shared/i18n'
 
-export type { Lang }
+/** The widget's languages: nl, en, tr, ar, pl, uk (web/shared/i18n.ts). */
+export type Lang = WidgetLang
 
 export interface Config {
   /** The host site's region (organisation id), for the launcher's status and the region choice. */
@@ -58,6 +59,6 @@ export function readConfig(moduleUrl: string): Config {
   const data = ownScript(moduleUrl)?.dataset ?? {}
   const region = data.region && /^[a-z0-9-]{1,64}$/.test(data.region) ? data.region : null
   const api = safeHttpUrl(data.api, new URL('/api', document.baseURI).href).replace(/\/+$/, '')
-  const lang = langFrom(data.lang)
+  const lang = langFrom(data.lang, WIDGET_LANGS)
   return { region, api, exitUrl: safeHttpUrl(data.exitUrl, DEFAULT_EXIT_URL), lang }
 }

@@ -3,9 +3,9 @@
 // the chat code only when the visitor opens it. It writes nothing to storage,
 // sets no cookie and puts everything inside a Shadow DOM.
 import { adoptStyles, h } from '../../shared/dom'
-import { Catalogs } from '../../shared/i18n'
+import { Catalogs, dirOf } from '../../shared/i18n'
 import { readConfig, type Config, type Lang, type StatusResponse } from './config'
-import { LAUNCHER } from './i18n/launcher'
+import { LAUNCHER_PACKS, launcherNl, type LauncherPack, type LauncherStrings } from './i18n/launcher'
 import type { Strings } from './i18n/nl'
 import launcherCss from './launcher.css?inline'
 
@@ -29,12 +29,17 @@ export interface Launcher {
   quickExit: (() => void) | null
 }
 
-// The chat's texts, one chunk per language, loaded together with the chat
-// when the visitor opens it; the launcher's own texts are in this file.
-const chatStrings = new Catalogs<Strings>({
-  nl: () => import('./i18n/nl').then((m) => m.nl),
-  en: () => import('./i18n/en').then((m) => m.en),
-})
+// Each language's launcher texts (Dutch in this file, the others a small
+// chunk each), and through them its chat texts: one chunk per language,
+// loaded together with the chat when the visitor opens it, or when they
+// choose the language (i18n/launcher.ts).
+const launcherPacks = new Catalogs<LauncherPack>((lang) => LAUNCHER_PACKS[lang]())
+const chatStrings = new Catalogs<Strings>((lang) => launcherPacks.load(lang).then((pack) => pack.strings()))
+
+/** The launcher's texts in a language once loaded, else Dutch. */
+function launcherTexts(lang: Lang): LauncherStrings {
+  return launcherPacks.get(lang)?.launcher ?? launcherNl
+}
 
 function boot(): void {
   if (document.querySelector('[data-vtchat-host]')) return // embedded twice
@@ -55,7 +60,7 @@ function boot(): void {
     badge,
   )
   const exitButton = h('button', { type: 'button', class: 'exit', hidden: true })
-  const wrap = h('div', { class: 'wrap', lang: config.lang, hidden: true }, exitButton, button)
+  const wrap = h('div', { class: 'wrap', lang: config.lang, dir: dirOf(config.lang), hidden: true }, exitButton, button)
   const slot = h('div', { class: 'slot' })
   root.append(wrap, slot)
 
@@ -74,6 +79,7 @@ function boot(): void {
       await chatStrings.load(lang)
       launcher.lang = lang
       wrap.lang = lang
+      wrap.dir = dirOf(lang)
       render()
     },
     status: null,
@@ -115,7 +121,7 @@ function boot(): void {
   }
 
   function render(): void {
-    const s = LAUNCHER[launcher.lang]
+    const s = launcherTexts(launcher.lang)
     const open = isOpen()
     title.textContent = session ? s.launcherBack : s.launcherTitle
     statusLine.textContent = session
@@ -144,7 +150,7 @@ function boot(): void {
       ;(await chat).open()
     } catch {
       chat = null
-      statusLine.textContent = LAUNCHER[launcher.lang].genericError
+      statusLine.textContent = launcherTexts(launcher.lang).genericError
     } finally {
       button.removeAttribute('aria-busy')
     }
@@ -154,8 +160,14 @@ function boot(): void {
   exitButton.addEventListener('click', () => launcher.quickExit?.())
 
   document.body.appendChild(host)
-  wrap.hidden = false
-  render()
+  // Dutch is in this file; another language's few launcher texts arrive
+  // first (one small chunk), so the launcher never shows in the wrong language.
+  void launcherPacks.load(config.lang)
+    .catch(() => undefined)
+    .then(() => {
+      wrap.hidden = false
+      render()
+    })
   void launcher.refreshStatus()
   // Keep "open"/"closed" honest on a page left open; the answer is cacheable for 5 s.
   setInterval(() => {

@@ -4,7 +4,7 @@
 import { Timestamp, collection, orderBy, query, where, type DocumentData, type Firestore, type Query, type Unsubscribe } from 'firebase/firestore'
 import { listenMetered } from '../metered'
 import type { Store } from '../store'
-import { live, toAdvisor, toMessage, toSession, toTransfer, type Me, type Message, type Session } from '../types'
+import { live, toAdvisor, toMessage, toNote, toSession, toTransfer, type Me, type Message, type Note, type Session } from '../types'
 
 // firestore.rules refuse documents past their expireAt, and a query only if it
 // says so itself (rules are not filters): every query carries this bound. Its
@@ -71,6 +71,24 @@ export function listenTimeline(db: Firestore, sessionId: string, added: (message
     (err) => {
       if (err.code === 'permission-denied') lost()
       else console.warn('timeline listener failed', err.code)
+    },
+  )
+}
+
+/**
+ * A chat's private notes (supervision): for its advisor, or a supervisor
+ * while reading along. `lost` as for the timeline: reading along stopped or
+ * the chat moved on, and the rules refuse it now.
+ */
+export function listenNotes(db: Firestore, sessionId: string, on: (notes: Note[]) => void, lost: () => void): Unsubscribe {
+  const q = query(collection(db, 'sessions', sessionId, 'notes'), unexpired(), orderBy('createdAt'))
+  return listenMetered(
+    'notes',
+    q,
+    (snap) => on(snap.docs.map((d) => toNote(d.id, d.data()))),
+    (err) => {
+      if (err.code === 'permission-denied') lost()
+      else console.warn('notes listener failed', err.code)
     },
   )
 }

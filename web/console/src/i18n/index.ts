@@ -1,6 +1,6 @@
 // The console's texts, Dutch and English, both in the bundle (the console is
 // one page for staff; the widget's loader is where lazy languages pay off).
-import type { Catalog, Lang } from '../../../shared/i18n'
+import type { Catalog, ConsoleLang as Lang } from '../../../shared/i18n'
 import { en } from './en'
 import { nl } from './nl'
 

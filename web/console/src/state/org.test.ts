@@ -12,7 +12,7 @@ const regions: Region[] = [
   { id: 'utrecht', name: 'Veilig Thuis Utrecht', shortName: 'Utrecht', referrals: [refer('Wijkteam', '030 1'), refer('Huisarts', null)] },
   { id: 'haaglanden', name: 'Veilig Thuis Haaglanden', shortName: 'Haaglanden', referrals: [] },
 ]
-const me = { uid: 'u1', email: 'a@vt.nl', role: 'advisor' as const, org: 'utrecht', name: 'Anna' }
+const me = { uid: 'u1', email: 'a@vt.nl', role: 'advisor' as const, org: 'utrecht', name: 'Anna', languages: ['nl'] }
 
 describe('organisations and texts', () => {
   it('names regions, falling back to the id', () => {
@@ -47,7 +47,9 @@ describe('organisations and texts', () => {
 describe('sign-in, registration and dates', () => {
   it('lets in only a role with an organisation', () => {
     const user = { uid: 'u1', displayName: null }
-    expect(staffFromClaims({ role: 'supervisor', org: 'utrecht' }, user, 'b@vt.nl')).toEqual({ uid: 'u1', email: 'b@vt.nl', role: 'supervisor', org: 'utrecht', name: 'b@vt.nl' })
+    expect(staffFromClaims({ role: 'supervisor', org: 'utrecht' }, user, 'b@vt.nl')).toEqual({ uid: 'u1', email: 'b@vt.nl', role: 'supervisor', org: 'utrecht', name: 'b@vt.nl', languages: ['nl'] })
+    // The languages the advisor chats in: Dutch always, unknown ones left out.
+    expect(staffFromClaims({ role: 'advisor', org: 'utrecht', langs: ['nl', 'tr', 'xx'] }, user, 'a')?.languages).toEqual(['nl', 'tr'])
     expect(staffFromClaims({ role: 'admin', org: 'utrecht' }, user, 'x')).toBeNull()
     expect(staffFromClaims({ role: 'advisor' }, user, 'x')).toBeNull()
   })

@@ -2,6 +2,7 @@
 // the composer or, after the end, the anonymous registration.
 import { clear, h } from '../../../shared/dom'
 import { regionName } from '../state/org'
+import { READ_DEBOUNCE_MS, readSeqToSend, received, shownInFocus, visitorSignals } from '../state/signals'
 import { EMPTY_TIMELINE, addMessages, type Timeline } from '../state/timeline'
 import type { Message, Session } from '../types'
 import { act, beep, confirmRow, stringsOf, type Ctx } from './common'
@@ -22,18 +23,29 @@ const clock = (lang: string, at: number | null): string =>
 
 export class ChatView {
   private root: HTMLElement | null = null
-  private parts: Record<'label' | 'unread' | 'presence' | 'alert' | 'note' | 'actions' | 'log' | 'footer', HTMLElement> | null = null
+  private parts: Record<'label' | 'unread' | 'presence' | 'typing' | 'paused' | 'alert' | 'note' | 'actions' | 'log' | 'footer', HTMLElement> | null = null
   private composer: Composer | null = null
   private timeline: Timeline = EMPTY_TIMELINE
   private draft = ''
   private number = 1
   private saved = false
+  // Signals (state/signals.ts): the timer that hides "typt…", the read mark's
+  // debounce and what it told, the advisor messages not yet marked received.
+  private typingTimer = 0
+  private readTimer = 0
+  private readTold: number
+  private unreceived = new Map<number, HTMLElement>()
+  private readonly attention = () => this.scheduleRead()
   unread = 0
 
   constructor(
     private readonly ctx: ChatCtx,
     private session: Session,
-  ) {}
+  ) {
+    this.readTold = session.advisorReadSeq
+    window.addEventListener('focus', this.attention)
+    document.addEventListener('visibilitychange', this.attention)
+  }
 
   /** Messages from the chat's timeline listener (views/chats.ts runs it); true once the chat has ended. */
   added(incoming: Message[]): boolean {
@@ -41,10 +53,15 @@ export class ChatView {
     this.timeline = timeline
     for (const m of added) this.appendMessage(m)
     if (fromVisitor) this.cue(fromVisitor)
+    if (added.length) this.scheduleRead()
     return ended
   }
 
   stop(): void {
+    window.removeEventListener('focus', this.attention)
+    document.removeEventListener('visibilitychange', this.attention)
+    window.clearTimeout(this.typingTimer)
+    window.clearTimeout(this.readTimer)
     this.root?.remove()
   }
 
@@ -75,6 +92,9 @@ export class ChatView {
     if (!this.root) return
     this.renderLabel()
     this.renderPresence()
+    this.renderSignals()
+    if (before.visitorReceivedSeq !== s.visitorReceivedSeq) this.renderReceived()
+    this.readTold = Math.max(this.readTold, s.advisorReadSeq)
     this.renderAlert(before.urgent !== s.urgent)
     this.renderNote()
     if (before.state !== s.state) this.renderFooter()
@@ -87,6 +107,9 @@ export class ChatView {
       label: h('h3', { class: 'chat-label', id: `label-${id}` }),
       unread: h('span', { class: 'unread', hidden: true }),
       presence: h('p', { class: 'presence', role: 'status' }),
+      // Shown, not announced: it comes and goes every few seconds.
+      typing: h('p', { class: 'visitor-typing', hidden: true }),
+      paused: h('p', { class: 'visitor-paused', role: 'status' }),
       alert: h('div', { class: 'guidance', hidden: true }),
       note: h('p', { class: 'transfer-note', hidden: true }),
       actions: h('div', { class: 'actions' }),
@@ -97,10 +120,11 @@ export class ChatView {
     const root = h(
       'section',
       { class: 'chat', 'data-session': id, 'aria-labelledby': `label-${id}` },
-      h('header', { class: 'chat-head' }, p.label, p.unread, p.presence, p.actions),
+      h('header', { class: 'chat-head' }, p.label, p.unread, p.presence, p.paused, p.actions),
       p.alert,
       p.note,
       p.log,
+      p.typing,
       p.footer,
     )
     this.root = root
@@ -109,6 +133,7 @@ export class ChatView {
     for (const m of this.timeline.messages) this.appendMessage(m)
     this.renderLabel()
     this.renderPresence()
+    this.renderSignals()
     this.renderAlert(false)
     this.renderNote()
     this.renderActions()
@@ -136,6 +161,46 @@ export class ChatView {
     const p = ended ? 'gone' : (this.session.visitorPresence ?? 'connected')
     this.parts.presence.className = `presence presence-${p}`
     this.parts.presence.textContent = ended ? t.events.ended! : (t.presence[p] ?? p)
+  }
+
+  /** "Bezoeker typt…" until the time stored (a timer hides it), and the discreet pause. */
+  private renderSignals(): void {
+    window.clearTimeout(this.typingTimer)
+    if (!this.parts) return
+    const t = stringsOf(this.ctx)
+    const v = visitorSignals(this.session, Date.now())
+    this.parts.typing.hidden = !v.typing
+    this.parts.typing.textContent = v.typing ? t.visitorTyping : ''
+    this.parts.paused.textContent = v.paused ? t.visitorPaused : ''
+    if (v.recheckIn !== null) this.typingTimer = window.setTimeout(() => this.renderSignals(), v.recheckIn + 50)
+  }
+
+  private renderReceived(): void {
+    for (const [seq, mark] of this.unreceived) {
+      if (!received({ sender: 'advisor', seq }, this.session.visitorReceivedSeq)) continue
+      mark.hidden = false
+      this.unreceived.delete(seq)
+    }
+  }
+
+  // Whatever may have brought the timeline before the advisor's eyes: tell it
+  // once things settle, and only what is more than told before.
+  private scheduleRead(): void {
+    window.clearTimeout(this.readTimer)
+    this.readTimer = window.setTimeout(() => this.tellRead(), READ_DEBOUNCE_MS)
+  }
+
+  private tellRead(): void {
+    // A chat taken over or handed on meanwhile is no longer ours to mark (403).
+    if (this.session.state !== 'active' || this.session.advisorUid !== this.ctx.store.state.me?.uid) return
+    const seq = readSeqToSend(this.timeline.messages, this.readTold, shownInFocus(document, this.root?.isConnected ?? false))
+    if (seq === null) return
+    const before = this.readTold
+    this.readTold = seq
+    this.ctx.api.call('signal', { sessionId: this.session.id, readSeq: seq }).catch(() => {
+      // Told again on the next focus or message.
+      this.readTold = Math.max(before, this.session.advisorReadSeq)
+    })
   }
 
   private renderAlert(changed: boolean): void {
@@ -195,9 +260,19 @@ export class ChatView {
       log.append(h('div', { class: 'msg system' }, h('span', { class: 'meta', text: time }), ` ${what}${m.advisorName ? ` (${m.advisorName})` : ''}`))
     } else {
       const who = m.sender === 'visitor' ? (this.session.nickname ?? t.visitor) : m.sender === 'advisor' ? (m.advisorName ?? t.you) : t.system
-      log.append(h('div', { class: `msg from-${m.sender}` }, h('span', { class: 'meta', text: `${who} · ${time}` }), h('p', { class: 'text', text: m.text ?? '' })))
+      const mark = m.sender === 'advisor' ? this.receivedMark(m) : null
+      log.append(h('div', { class: `msg from-${m.sender}` }, h('span', { class: 'meta', text: `${who} · ${time}` }, ...(mark ? [mark] : [])), h('p', { class: 'text', text: m.text ?? '' })))
     }
     log.scrollTop = log.scrollHeight
+  }
+
+  /** A subtle tick once the visitor's widget has the message; its text is for screen readers. */
+  private receivedMark(m: Message): HTMLElement {
+    const t = stringsOf(this.ctx)
+    const mark = h('span', { class: 'received', title: t.received }, h('span', { 'aria-hidden': 'true', text: ' ✓' }), h('span', { class: 'sr-only', text: ` ${t.received}` }))
+    mark.hidden = !received(m, this.session.visitorReceivedSeq)
+    if (mark.hidden) this.unreceived.set(m.seq, mark)
+    return mark
   }
 
   private cue(n: number): void {
@@ -206,6 +281,8 @@ export class ChatView {
     this.renderLabel()
     this.ctx.unreadChanged()
     if (this.ctx.store.state.sound) beep()
+    // The kind only: what the visitor wrote never leaves this page.
+    this.ctx.alert('message')
   }
 
   private clearUnread(): void {

@@ -6,6 +6,7 @@ import type { ConsoleState, Key } from '../store'
 import type { Message, Session } from '../types'
 import { beep, stringsOf, type Ctx } from './common'
 import { ChatView, type ChatCtx } from './chat'
+import { AdvisorSupervision, type SupervisionListen } from './watch'
 
 type Listen = (sessionId: string, added: (messages: Message[]) => void, lost: () => void) => () => void
 
@@ -13,17 +14,21 @@ export class ChatsView {
   private panels: ChatPanels = NO_PANELS
   private views = new Map<string, ChatView>()
   private timelines = new Map<string, () => void>()
+  // Who reads along and the supervisor's notes, above each chat (views/watch.ts).
+  private supervision = new Map<string, AdvisorSupervision>()
   private box: HTMLElement | null = null
   private readonly chatCtx: ChatCtx
 
   constructor(
     private readonly ctx: Ctx,
     private readonly listenTimeline: Listen,
+    private readonly listenSupervision: SupervisionListen | null = null,
   ) {
     this.chatCtx = {
       store: ctx.store,
       api: ctx.api,
       announce: (text) => ctx.announce(text),
+      alert: (kind) => ctx.alert(kind),
       lost: (id) => this.lost(id),
       dismiss: (id) => this.dismiss(id),
       markSaved: (id, saved) => (this.panels = markSaved(this.panels, id, saved)),
@@ -54,6 +59,7 @@ export class ChatsView {
     for (const id of sync.closed) this.close(id)
     for (const s of state.mine) {
       const view = this.views.get(s.id)
+      this.supervision.get(s.id)?.update(s)
       if (view) view.update(s)
       else if (sync.opened.includes(s.id)) this.open(s)
     }
@@ -68,6 +74,7 @@ export class ChatsView {
   private open(s: Session): void {
     const view = new ChatView(this.chatCtx, s)
     this.views.set(s.id, view)
+    if (this.listenSupervision) this.supervision.set(s.id, new AdvisorSupervision(this.ctx, this.listenSupervision, s))
     const unsub = this.listenTimeline(
       s.id,
       (messages) => {
@@ -90,6 +97,8 @@ export class ChatsView {
     this.stopTimeline(id)
     this.views.get(id)?.stop()
     this.views.delete(id)
+    this.supervision.get(id)?.stop()
+    this.supervision.delete(id)
   }
 
   private visible(): Session[] {
@@ -112,7 +121,11 @@ export class ChatsView {
     const els = visible.map((s, i) => {
       const view = this.views.get(s.id)!
       view.setNumber(i + 1)
-      return view.element()
+      const el = view.element()
+      // Below the chat's header (a new root after a change of language).
+      const sup = this.supervision.get(s.id)?.el
+      if (sup && sup.parentElement !== el) el.querySelector('.chat-head')?.after(sup)
+      return el
     })
     els.forEach((el, i) => {
       if (grid!.children[i] !== el) grid!.insertBefore(el, grid!.children[i] ?? null)

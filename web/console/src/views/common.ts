@@ -3,6 +3,7 @@
 import { ApiError, type Api } from '../api'
 import { h } from '../../../shared/dom'
 import { STRINGS, type Lang, type Strings } from '../i18n'
+import type { AlertKind } from '../state/alerts'
 import type { Store } from '../store'
 
 /** What a view may use: the state (read, and set through the store), the API, the announcer. */
@@ -10,6 +11,8 @@ export interface Ctx {
   readonly store: Store
   readonly api: Api
   announce(text: string): void
+  /** A desktop notification, if allowed and the console is out of sight (notify.ts): the kind only. */
+  alert(kind: AlertKind): void
 }
 
 export const stringsOf = (ctx: Ctx): Strings => STRINGS[ctx.store.state.lang]

@@ -3,6 +3,7 @@
 import { ApiError } from '../api'
 import { clear, h } from '../../../shared/dom'
 import { fillText } from '../state/org'
+import { NOT_TYPING, onInput, onSent, type TypingState } from '../state/signals'
 import type { Session } from '../types'
 import { stringsOf, type Ctx } from './common'
 
@@ -12,6 +13,7 @@ export class Composer {
   readonly el: HTMLElement
   private readonly box: HTMLTextAreaElement
   private readonly picker = h('div', { class: 'picker', hidden: true })
+  private typing: TypingState = NOT_TYPING
 
   constructor(
     private readonly ctx: Ctx,
@@ -28,7 +30,10 @@ export class Composer {
     const send = h('button', { type: 'button', class: 'primary', text: t.send, 'aria-label': `${t.send}: ${s.nickname ?? ''}` })
     const error = h('p', { class: 'error', role: 'alert' })
     send.addEventListener('click', () => void this.send(send, error))
-    box.addEventListener('input', () => keep(box.value))
+    box.addEventListener('input', () => {
+      keep(box.value)
+      this.tellTyping()
+    })
     box.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
         e.preventDefault()
@@ -75,6 +80,8 @@ export class Composer {
         await this.ctx.api.call('messages', { sessionId: this.session.id, messageId, text })
         if (this.box.value.trim() === text) this.box.value = ''
         this.keep('')
+        // The message ended the typing on the server; the next keystroke tells anew.
+        this.typing = onSent()
         button.disabled = false
         this.box.focus()
         return
@@ -88,6 +95,13 @@ export class Composer {
     }
     if (!error.textContent) error.textContent = t.error
     button.disabled = false
+  }
+
+  /** "Is typing" for the visitor: at most once per 5 s while typing (state/signals.ts). */
+  private tellTyping(): void {
+    const { state, send } = onInput(this.typing, Date.now(), this.box.value.trim() === '')
+    this.typing = state
+    if (send) this.ctx.api.call('signal', { sessionId: this.session.id, ...send }).catch(() => undefined)
   }
 
   private openPicker(): void {

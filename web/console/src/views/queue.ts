@@ -58,9 +58,13 @@ export class QueueView {
       el.insertBefore(
         h('div', { class: 'q-meta' },
           `${s.ageBand ?? ''} · ${t.gender[s.gender ?? 'unspecified'] ?? ''} · ${regionName(state.regions, s.region)}`,
-          s.org !== state.me?.org ? h('span', { class: 'tag', text: ` · ${t.offered}` }) : null),
+          s.org !== state.me?.org ? h('span', { class: 'tag', text: ` · ${t.offered}` }) : null,
+          // Another language than Dutch: kept for advisors who speak it for a few minutes.
+          s.language && s.language !== 'nl' ? h('span', { class: 'tag', text: ` · ${t.languageNames[s.language] ?? s.language}` }) : null),
         accept,
       )
+      if (s.languageReserved && s.language && !state.me?.languages.includes(s.language))
+        el.insertBefore(h('div', { class: 'q-answers', text: t.languageReserved(t.languageNames[s.language] ?? s.language) }), accept)
       if (s.urgentReason === 'in_danger') el.insertBefore(h('div', { class: 'q-danger', text: t.inDanger }), accept)
       if (answers) el.insertBefore(h('div', { class: 'q-answers', text: answers }), accept)
     }

@@ -8,6 +8,8 @@ import { confirmRow, langSelect, stringsOf, type Ctx } from './common'
 export interface ShellParts {
   /** Availability (advisor and supervisor only). */
   status: HTMLElement | null
+  /** The desktop notifications' control (advisor and supervisor only; notify.ts). */
+  alerts: HTMLElement | null
   /** The work area's sections, left to right. */
   work: HTMLElement
   changeLang(lang: Lang): void
@@ -39,8 +41,11 @@ export function shell(ctx: Ctx, parts: ShellParts): HTMLElement {
     'header',
     { class: 'top' },
     h('h1', { text: t.title }),
-    h('p', { class: 'who', text: `${me.name} · ${role} · ${regionName(regions, me.org)}` }),
+    h('p', { class: 'who' }, `${me.name} · ${role} · ${regionName(regions, me.org)}`,
+      // Whom chats in another language are offered to: the advisor sees their own languages.
+      me.role === 'national' ? null : h('span', { class: 'languages', text: ` · ${t.myLanguages(me.languages.map((l) => t.languageNames[l] ?? l).join(', '))}` })),
     parts.status,
+    parts.alerts,
     me.role === 'national' ? null : h('div', { class: 'sound' }, soundBox, h('label', { for: 'sound', text: t.sound })),
     langSelect(lang, t, parts.changeLang),
     signOutButton,

@@ -1,13 +1,15 @@
 // The supervisor's overview: figures of the day, urgent chats, the team, and
-// the running chats with "take over" and "assign to".
+// the running chats with "read along", "take over" and "assign to".
 import { clear, h } from '../../../shared/dom'
 import { regionName } from '../state/org'
 import { colleagues, freshUrgent, overview } from '../state/supervisor'
+import { WATCH_REASONS, canWatch, isWatching, type WatchReason } from '../state/supervision'
 import { minutesSince, startOfDay } from '../state/time'
 import { touches, type ConsoleState, type Key } from '../store'
 import type { Session } from '../types'
 import { act, beep, stringsOf, type Ctx } from './common'
 import { KeyedList, type Row } from './keyed'
+import { WatchPanel, type SupervisionListen } from './watch'
 
 export class SupervisorView {
   readonly el = h('section', { class: 'super', 'aria-labelledby': 'super-title' })
@@ -15,10 +17,31 @@ export class SupervisorView {
   private readonly table = h('table', { class: 'active' })
   private rows: KeyedList<Session>
   private urgentSeen: ReadonlySet<string> = new Set()
+  // The chats this supervisor reads along in (views/watch.ts), below the table.
+  private readonly watchBox = h('div', { class: 'watch-panels' })
+  private readonly panels = new Map<string, WatchPanel>()
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly listen: SupervisionListen | null = null,
+  ) {
     this.rows = new KeyedList(h('tbody'), (s) => s.id, (s) => this.row(s))
-    this.el.append(this.top)
+    this.el.append(this.top, this.watchBox)
+  }
+
+  /** Read along: the functions log it and open the timeline to us; then the panel opens. */
+  private async watch(s: Session, reason: WatchReason): Promise<void> {
+    await this.ctx.api.call('watch', { sessionId: s.id, reason })
+    if (!this.listen || this.panels.has(s.id)) return
+    const panel = new WatchPanel(this.ctx, s, this.listen, (id) => this.panels.delete(id))
+    this.panels.set(s.id, panel)
+    this.watchBox.append(panel.el)
+    panel.el.querySelector<HTMLElement>('h3')?.setAttribute('tabindex', '-1')
+    panel.el.querySelector<HTMLElement>('h3')?.focus()
+  }
+
+  stop(): void {
+    for (const panel of [...this.panels.values()]) panel.close()
   }
 
   /** The language changed: the table's head and rows are built anew. */
@@ -71,12 +94,12 @@ export class SupervisorView {
     if (!this.table.firstChild) {
       this.table.append(
         h('caption', { text: t.activeChats }),
-        h('thead', {}, h('tr', {}, ...[t.nicknameCol, t.regionCol, t.advisorCol, t.sinceCol, t.takeOver, t.reassign].map((c) => h('th', { scope: 'col', text: c })))),
+        h('thead', {}, h('tr', {}, ...[t.nicknameCol, t.regionCol, t.advisorCol, t.sinceCol, t.supervision.watch, t.takeOver, t.reassign].map((c) => h('th', { scope: 'col', text: c })))),
         this.rows.el,
       )
     }
     if (!o.active.length) this.table.remove()
-    else if (!this.table.isConnected) this.el.append(this.table)
+    else if (!this.table.isConnected) this.el.insertBefore(this.table, this.watchBox)
     this.rows.render(o.active)
   }
 
@@ -91,7 +114,13 @@ export class SupervisorView {
     go.addEventListener('click', () => void act(this.ctx, go, () => this.ctx.api.call('transfer', { sessionId: s.id, toAdvisor: select.value, note: '' })))
     const none = h('span', { class: 'note', text: t.noColleague })
     const assign = h('td')
-    const el = h('tr', {}, ...cells, h('td', {}, take), assign)
+    // Read along: a reason from the fixed list, then the button (audited).
+    const reason = h('select', { id: `reason-${s.id}`, 'aria-label': t.supervision.reasonAria(nick) }, ...WATCH_REASONS.map((r) => h('option', { value: r, text: t.supervision.reasons[r] ?? r })))
+    const watchButton = h('button', { type: 'button', class: 'small', text: t.supervision.watch, 'aria-label': t.supervision.watchAria(nick) })
+    watchButton.addEventListener('click', () => void act(this.ctx, watchButton, () => this.watch(this.ctx.store.state.orgSessions.find((x) => x.id === s.id) ?? s, reason.value as WatchReason)))
+    const watching = h('span', { class: 'badge', text: t.supervision.watching })
+    const watchCell = h('td', {}, reason, watchButton)
+    const el = h('tr', {}, ...cells, watchCell, h('td', {}, take), assign)
     const update = (now: Session) => {
       const state = this.ctx.store.state
       const [name, region, advisor, since] = cells
@@ -102,6 +131,10 @@ export class SupervisorView {
       advisor.textContent = now.advisorName ?? ''
       since.textContent = t.minutes(minutesSince(now.assignedAt, Date.now()))
       take.disabled = now.advisorUid === state.me?.uid
+      const may = canWatch(now, state.me)
+      reason.disabled = watchButton.disabled = !may
+      if (isWatching(now, state.me?.uid) && !watching.isConnected) watchCell.append(watching)
+      else if (!isWatching(now, state.me?.uid)) watching.remove()
       // The options follow who is online; what the supervisor picked stays picked.
       const picked = select.value
       const options = colleagues(state.advisors, now.advisorUid)

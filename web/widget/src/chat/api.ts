@@ -16,6 +16,9 @@ export type IntakeBody = RequestOf<'intake'>
 export type Referral = Schemas['ReferralOut']
 export type RegionInfo = Schemas['RegionInfo']
 export type MessageAccepted = ResponseOf<'messages'>
+export type SignalBody = RequestOf<'signal'>
+/** The word afterwards: fixed answers, each may be left out. */
+export type FeedbackAnswers = Omit<RequestOf<'feedback'>, 'sessionId'>
 
 export class Api {
   constructor(private readonly base: string) {}
@@ -57,6 +60,16 @@ export class Api {
 
   async send(token: string, sessionId: string, messageId: string, text: string): Promise<MessageAccepted> {
     return this.call('POST', 'messages', { token, body: { sessionId, messageId, text } })
+  }
+
+  /** Typing, received, paused (never any text); `written` false when the server stored nothing. */
+  async signal(token: string, body: SignalBody): Promise<boolean> {
+    return (await this.call('POST', 'signal', { token, body })).written
+  }
+
+  /** Count the word afterwards once; `duplicate` when this chat's was counted before. */
+  async feedback(token: string, sessionId: string, answers: FeedbackAnswers): Promise<boolean> {
+    return (await this.call('POST', 'feedback', { token, body: { sessionId, ...answers } })).duplicate
   }
 
   async leave(token: string, sessionId: string, keepalive = false): Promise<void> {

@@ -8,11 +8,14 @@
 // module per screen. This file is the frame around them: the title bar,
 // quick exit, open/minimise, the language, and which screen is drawn.
 import { adoptStyles, clear, h } from '../../../shared/dom'
+import { dirOf, type WidgetLang } from '../../../shared/i18n'
 import type { Launcher } from '../loader'
 import { Api } from './api'
 import frameCss from './frame.css?inline'
 import screensCss from './screens.css?inline'
 import { crossIcon, Regions, type View, type ViewContext } from './components'
+import { languageMenu } from './language-menu'
+import { pauseControls } from './pause'
 import { Sessions } from './session'
 import * as S from './state'
 import { Store } from './store'
@@ -31,6 +34,7 @@ export function mount(launcher: Launcher): { open(): void } {
   const api = new Api(config.api)
   const store = new Store<S.ChatState>(S.initialState)
   const sessions = new Sessions(store, api)
+  const pause = pauseControls(store, sessions)
   const regions = new Regions(api, (id) => launcher.status?.regions.find((r) => r.id === id)?.name)
   const proofs = new Proofs(api)
   let s = launcher.strings()
@@ -38,7 +42,7 @@ export function mount(launcher: Launcher): { open(): void } {
 
   // --- the frame ------------------------------------------------------------
   const titleEl = h('h2', { class: 'bar-title', id: 'vt-title' })
-  const langButton = h('button', { type: 'button', class: 'link-button lang' })
+  const langMenu = languageMenu(chooseLanguage)
   const minimiseButton = h('button', { type: 'button', class: 'icon-button minimise' })
   const exitButton = h('button', { type: 'button', class: 'exit' })
   const call112 = h('a', { class: 'call112', href: 'tel:112' })
@@ -47,19 +51,20 @@ export function mount(launcher: Launcher): { open(): void } {
   const panel = h(
     'section',
     { class: 'panel', 'aria-labelledby': 'vt-title', hidden: true },
-    h('header', { class: 'bar' }, titleEl, h('div', { class: 'bar-actions' }, langButton, minimiseButton)),
+    h('header', { class: 'bar' }, titleEl, h('div', { class: 'bar-actions' }, pause.button, langMenu.el, minimiseButton)),
     h('div', { class: 'safety' }, call112, exitButton),
     connection,
     body,
   )
-  launcher.slot.appendChild(panel)
+  launcher.slot.append(panel, pause.cover)
 
   function renderFrame(): void {
+    pause.render(s)
     panel.lang = s.lang
+    // Arabic mirrors the panel (the CSS uses logical properties); the pause card follows.
+    panel.dir = pause.cover.dir = dirOf(launcher.lang)
     titleEl.textContent = s.panelTitle
-    langButton.textContent = s.switchLanguage
-    langButton.setAttribute('aria-label', s.switchLanguageLabel)
-    langButton.lang = s.lang === 'nl' ? 'en' : 'nl'
+    langMenu.render(s, launcher.lang)
     minimiseButton.setAttribute('aria-label', s.minimise)
     minimiseButton.title = s.minimise
     clear(minimiseButton)
@@ -84,7 +89,7 @@ export function mount(launcher: Launcher): { open(): void } {
   let current: View | null = null
 
   function renderScreen(state: S.ChatState): void {
-    const ctx: ViewContext = { s, store, sessions, api, config, regions }
+    const ctx: ViewContext = { s, lang: launcher.lang, store, sessions, api, config, regions }
     clear(body)
     current = screens[state.screen](ctx)
     current.el.classList.add('view', `view-${state.screen}`)
@@ -99,14 +104,14 @@ export function mount(launcher: Launcher): { open(): void } {
   }
 
   function moveFocus(focus: S.Focus | null): void {
-    if (!focus || !store.state.open) return
+    if (!focus || !store.state.open || store.state.paused) return
     if (focus.to === 'composer') body.querySelector<HTMLTextAreaElement>('textarea')?.focus()
     else body.querySelector<HTMLElement>('.view-heading')?.focus()
   }
 
   store.subscribe((next, previous) => {
     if (next.offline !== previous.offline) connection.textContent = next.offline ? s.networkError : ''
-    if (next.open !== previous.open) panel.hidden = !next.open
+    if (next.open !== previous.open || next.paused !== previous.paused) panel.hidden = !next.open || next.paused
     const c = next.conversation
     if (!next.open) {
       if (previous.open) {
@@ -125,6 +130,7 @@ export function mount(launcher: Launcher): { open(): void } {
     } else {
       current?.update?.(next, previous)
     }
+    if (previous.paused && !next.paused) moveFocus(next.focus)
   })
 
   // --- quick exit -----------------------------------------------------------
@@ -170,15 +176,21 @@ export function mount(launcher: Launcher): { open(): void } {
   }
 
   minimiseButton.addEventListener('click', () => store.update(S.minimised))
-  langButton.addEventListener('click', async () => {
+  /** The visitor chose a language in the menu: its pack loads (once), the screen is redrawn with what they typed. */
+  async function chooseLanguage(lang: WidgetLang): Promise<void> {
     const saved = saveForm()
-    await launcher.setLang(launcher.lang === 'nl' ? 'en' : 'nl')
+    try {
+      await launcher.setLang(lang)
+    } catch (error) {
+      connection.textContent = s.networkError // the pack did not load: the menu goes back
+      throw error
+    }
     s = launcher.strings()
     renderFrame()
     renderScreen(store.state)
     restoreForm(saved)
-    langButton.focus()
-  })
+    langMenu.el.querySelector('select')?.focus()
+  }
 
   // --- language switch keeps what was typed ---------------------------------------------------
   type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement

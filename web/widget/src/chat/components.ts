@@ -1,6 +1,7 @@
 // Pieces the screens share: headings, call links, form fields, the resume
 // code's box, "end the chat?" and what every view is given to work with.
 import { clear, h } from '../../../shared/dom'
+import type { WidgetLang } from '../../../shared/i18n'
 import type { Config } from '../config'
 import type { Strings } from '../i18n/nl'
 import type { Api, RegionInfo } from './api'
@@ -11,6 +12,8 @@ import type { Store } from './store'
 /** What a screen is built with. The screens are rebuilt on a language switch. */
 export interface ViewContext {
   s: Strings
+  /** The language shown (the intake sends it: other than Dutch, advisors who speak it are asked first). */
+  lang: WidgetLang
   store: Store<ChatState>
   sessions: Sessions
   api: Api
@@ -73,7 +76,7 @@ export function formatWhen(s: Strings, iso: string | null): string | null {
   if (!iso) return null
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return null
-  return new Intl.DateTimeFormat(s.lang === 'nl' ? 'nl-NL' : 'en-GB', {
+  return new Intl.DateTimeFormat(s.locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
@@ -83,15 +86,20 @@ export function formatWhen(s: Strings, iso: string | null): string | null {
   }).format(date)
 }
 
-/** Server messages are Dutch: shown as they are in Dutch, replaced by our own text in English. */
-export function serverText(s: Strings, message: string, english: string): string {
-  return s.lang === 'nl' && message ? message : english
+/**
+ * Server messages are Dutch: shown as they are when the widget speaks Dutch,
+ * replaced by the widget's own text (`own`, in the visitor's language) in every other language.
+ */
+export function serverText(s: Strings, message: string, own: string): string {
+  return s.lang === 'nl' && message ? message : own
 }
 
 export function noteText(s: Strings, note: Note): string {
   if (note.type === 'advisorLost') return s.advisorLost(note.name ?? s.advisor)
   if (note.type === 'transferred')
     return note.advisor ? s.transferredTo(note.advisor, note.org) : s.transferredToOrg(note.org)
+  if (note.type === 'languageUnmatched') return s.languageUnmatched
+  if (note.type === 'reassigned') return s.reassigned
   return s.resumedNote
 }
 
@@ -99,7 +107,7 @@ export function noteText(s: Strings, note: Note): string {
 export function codeBox(s: Strings, code: string | undefined, collapsible: boolean): HTMLElement | null {
   if (!code) return null
   const content = [
-    h('p', { class: 'code', text: code }),
+    h('p', { class: 'code', dir: 'ltr', text: code }), // a code reads left to right, in Arabic too
     h('p', { class: 'hint', text: s.codeBoxText }),
     h('p', { class: 'hint code-warning', text: s.codeBoxWarning }),
   ]

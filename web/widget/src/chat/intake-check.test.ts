@@ -12,13 +12,14 @@ const filled: IntakeInput = {
   about: 'myself',
   firstContact: undefined,
   inDanger: 'no',
+  language: 'nl',
 }
 
 describe('the intake form’s checks', () => {
   it('builds the request from a filled-in form', () => {
     expect(checkIntake(filled)).toEqual({
       ok: true,
-      request: { nickname: 'Merel', age: 16, gender: 'woman', postcode: '3511', answers: { about: 'myself' }, inDanger: false },
+      request: { nickname: 'Merel', age: 16, gender: 'woman', postcode: '3511', answers: { about: 'myself' }, inDanger: false, language: 'nl' },
     })
   })
 

@@ -2,6 +2,7 @@
 // request for POST /api/intake or the errors (keys of the strings) come out.
 // The server checks again (functions/vtchat/models.py); these only spare a
 // round trip and say it in the visitor's language.
+import type { WidgetLang } from '../../../shared/i18n'
 import type { IntakeBody } from './api'
 
 type Answers = IntakeBody['answers']
@@ -16,6 +17,11 @@ export interface IntakeInput {
   about: string | undefined
   firstContact: string | undefined
   inDanger: string | undefined
+  // The language the widget shows: other than Dutch, the chat goes to advisors
+  // who speak it. The widget's list must be one the server accepts: a
+  // WidgetLang the API's Language does not know fails to compile where the
+  // request is built below.
+  language: WidgetLang
 }
 
 export type IntakeProblem = 'errNickname' | 'errNicknameUrl' | 'errAge' | 'errAgeRange' | 'errGender' | 'errPostcode' | 'errRegion'
@@ -52,6 +58,7 @@ export function checkIntake(input: IntakeInput): IntakeCheck {
         ...(firstContact ? { firstContact: firstContact as Answers['firstContact'] } : {}),
       },
       inDanger: input.inDanger === 'yes',
+      language: input.language,
     },
   }
 }

@@ -3,6 +3,8 @@
 // as a pure change (state.ts); it keeps no chat state of its own beyond the
 // stream and the "one message in flight" flag.
 import { Api, ApiError, uuid4, type SessionGrant } from './api'
+import { Signaller } from './signaller'
+import { paused, receivedSeq, typingStale, TYPING_SHOWN_MS } from './signals'
 import { EventStream } from './sse'
 import * as S from './state'
 import type { Store } from './store'
@@ -28,10 +30,14 @@ interface Run {
   grant: SessionGrant
   stream: EventStream
   sending: boolean
+  signals: Signaller
+  /** After the end: the token kept for the word afterwards only, until it is sent or skipped. */
+  afterword?: string
 }
 
 export class Sessions {
   private run: Run | null = null
+  private typingLapse: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly store: Store<S.ChatState>,
@@ -42,20 +48,37 @@ export class Sessions {
     store.subscribe((next, previous) => {
       const run = this.run
       if (!run) return
-      if (next.conversation === null && previous.conversation !== null) this.run = null
-      else if (next.conversation?.phase === 'ended' && previous.conversation?.phase !== 'ended') {
+      if (next.conversation === null && previous.conversation !== null) {
+        run.signals.stop()
+        this.run = null
+      } else if (next.conversation?.phase === 'ended' && previous.conversation?.phase !== 'ended') {
         run.stream.finish()
+        run.signals.stop()
+        if (next.conversation.feedback.step === 'asking') run.afterword = run.grant.token
         run.grant = { ...run.grant, token: '', resumeCode: '' }
-      }
+      } else if (next.conversation) this.signalsChanged(run, next.conversation, previous.conversation)
     })
+  }
+
+  /** Tell what reached this widget; let a "typing" without news go after a while. */
+  private signalsChanged(run: Run, now: S.Conversation, was: S.Conversation | null): void {
+    if (now.entries !== was?.entries) run.signals.received(receivedSeq(now.entries))
+    const signals = now.signals
+    if (signals === was?.signals) return
+    clearTimeout(this.typingLapse)
+    if (signals.typing) {
+      this.typingLapse = setTimeout(() => this.store.update(typingStale, signals.version), TYPING_SHOWN_MS)
+    }
   }
 
   start(grant: SessionGrant, inDanger: boolean): void {
     this.run?.stream.stop()
+    this.run?.signals.stop()
     const store = this.store
     const run: Run = {
       grant,
       sending: false,
+      signals: new Signaller(this.api, grant),
       // Never `${api}/stream`: that path is a Hosting rewrite, which buffers.
       stream: new EventStream(grant.streamUrl ?? '', grant.token, {
         onEvent: (event) => {
@@ -87,6 +110,18 @@ export class Sessions {
     void this.pump(run)
   }
 
+  /** The visitor is typing a message: the advisor may see that (never the text). */
+  typing(): void {
+    if (this.live() && this.store.state.conversation?.advisor) this.run?.signals.typing()
+  }
+
+  /** The discreet pause: cover the chat (or uncover it) and tell the advisor. */
+  pause(on: boolean): void {
+    const before = this.store.state.paused
+    this.store.update(paused, on)
+    if (this.store.state.paused !== before && this.live()) this.run?.signals.paused(on)
+  }
+
   /** The visitor ends the chat. */
   leave(): void {
     const run = this.run
@@ -102,7 +137,42 @@ export class Sessions {
     this.run = null
     if (!run) return
     run.stream.stop()
+    run.signals.stop()
     this.api.leave(run.grant.token, run.grant.sessionId, true).catch(() => undefined)
+  }
+
+  /** The word afterwards: sent once (the server counts a chat once), then its token goes too. */
+  async feedback(): Promise<void> {
+    const run = this.run
+    const answers = this.store.state.conversation?.feedback.answers
+    if (!run?.afterword || !answers || this.store.state.conversation?.feedback.step !== 'asking') return
+    if (Object.keys(answers).length === 0) return this.skipFeedback() // nothing chosen: nothing to count
+    const token = run.afterword
+    this.store.update(S.feedbackStep, 'sending')
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.api.feedback(token, run.grant.sessionId, answers)
+        break
+      } catch (error) {
+        // Too early: the visitor's own leave may still be on its way.
+        const wait = ['contention', 'feedback_too_early'].includes(error instanceof ApiError ? error.code : '')
+        const again = error instanceof ApiError && (error.transient || wait) && attempt < 3
+        if (!again) {
+          run.afterword = ''
+          this.store.update(S.feedbackStep, 'failed')
+          return
+        }
+        await sleep(500 * 2 ** attempt)
+      }
+    }
+    run.afterword = ''
+    this.store.update(S.feedbackStep, 'sent')
+  }
+
+  /** No word afterwards: nothing is sent, and the token is dropped. */
+  skipFeedback(): void {
+    if (this.run) this.run.afterword = ''
+    this.store.update(S.feedbackStep, 'skipped')
   }
 
   private live(): boolean {

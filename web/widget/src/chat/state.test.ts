@@ -81,6 +81,15 @@ describe('the queue and the advisor', () => {
     expect(state.conversation?.entries.filter((e) => e.note)).toHaveLength(1)
     expect(state.conversation?.entries[0]?.note).toEqual({ type: 'advisorLost', name: 'Anna' })
   })
+
+  it('notes once that nobody speaking the visitor’s language was free, and keeps waiting', () => {
+    const told = ev('language_unmatched', { seq: 2 }, 2)
+    const state = run(waiting(), told, told)
+    expect(state.conversation?.entries.filter((e) => e.note)).toEqual([
+      expect.objectContaining({ seq: 2, note: { type: 'languageUnmatched' } }),
+    ])
+    expect(state.conversation?.phase).toBe('waiting')
+  })
 })
 
 describe('messages', () => {

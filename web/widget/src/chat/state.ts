@@ -4,6 +4,7 @@
 // turn notes into words in the language shown). The views draw a state; the
 // store (store.ts) holds the current one; session.ts does the I/O.
 import type { SessionGrant } from './api'
+import { applySignals, noSignals, signalUpdate, typingDone, type AdvisorSignals } from './signals'
 import type { StreamEvent } from './sse'
 
 export type { StreamEvent }
@@ -18,6 +19,10 @@ export type Note =
   | { type: 'advisorLost'; name: string | null }
   | { type: 'transferred'; advisor: string | null; org: string }
   | { type: 'resumed' }
+  /** Nobody speaking the visitor's language took the chat in time: a Dutch-speaking advisor helps. */
+  | { type: 'languageUnmatched' }
+  /** The advisor did not write in time: back at the front of the queue for a colleague. */
+  | { type: 'reassigned' }
 
 export interface Entry {
   /** The client message id for the visitor's own messages, else `seq-<n>`. */
@@ -58,7 +63,23 @@ export interface Conversation {
   unread: number
   rateLimited: boolean
   nextOrder: number
+  /** The advisor's typing and read state from the stream's `signals` events (signals.ts). */
+  signals: AdvisorSignals
+  /** The anonymous word afterwards, asked on the ended screen (feedback below). */
+  feedback: Feedback
 }
+
+export type FeedbackQuestion = 'helpful' | 'nextStep' | 'again'
+export type FeedbackAnswer = 'yes' | 'partly' | 'no'
+export const FEEDBACK_QUESTIONS: readonly FeedbackQuestion[] = ['helpful', 'nextStep', 'again']
+
+export interface Feedback {
+  /** 'none': not asked (the chat is running, or was taken over elsewhere). */
+  step: 'none' | 'asking' | 'sending' | 'sent' | 'skipped' | 'failed'
+  answers: Partial<Record<FeedbackQuestion, FeedbackAnswer>>
+}
+
+const NO_FEEDBACK: Feedback = { step: 'none', answers: {} }
 
 export interface ClosedInfo {
   regionName: string | null
@@ -74,6 +95,8 @@ export interface ChatState {
   /** Where "back" on the resume screen goes. */
   resumeOrigin: Screen
   conversation: Conversation | null
+  /** The discreet pause: the panel is covered by something neutral; the chat goes on. */
+  paused: boolean
   /**
    * A one-off request to the views: where the keyboard focus goes after this
    * change. `polite`: not while the visitor is typing (a move the stream caused).
@@ -96,6 +119,7 @@ export const initialState: ChatState = {
   closed: null,
   resumeOrigin: 'rules',
   conversation: null,
+  paused: false,
   focus: null,
 }
 
@@ -162,6 +186,8 @@ export function started(state: ChatState, grant: SessionGrant, inDanger: boolean
     unread: 0,
     rateLimited: false,
     nextOrder: 0,
+    signals: noSignals,
+    feedback: NO_FEEDBACK,
   }
   return { ...state, conversation, screen: 'waiting', focus: HEADING }
 }
@@ -177,6 +203,8 @@ export function ended(state: ChatState, endedBy: EndedBy): ChatState {
     outbox: [],
     grant: { ...c.grant, token: '', resumeCode: '' },
     unread: state.open ? c.unread : c.unread + 1,
+    // Taken over elsewhere, this tab's token is retired: nothing to ask here.
+    feedback: endedBy === 'elsewhere' || c.phase === 'ended' ? c.feedback : { step: 'asking', answers: {} },
   }
   return { ...state, conversation, offline: false, screen: 'ended', focus: state.open ? HEADING : null }
 }
@@ -184,7 +212,7 @@ export function ended(state: ChatState, endedBy: EndedBy): ChatState {
 /** After an ended chat: drop it from memory entirely. */
 export function forgotten(state: ChatState, next: Screen | null): ChatState {
   const cleared = { ...state, conversation: null }
-  return next ? go(cleared, next) : { ...cleared, screen: 'rules', open: false, focus: null }
+  return next ? go(cleared, next) : { ...cleared, screen: 'rules', open: false, paused: false, focus: null }
 }
 
 export function connection(state: ChatState, online: boolean): ChatState {
@@ -274,6 +302,7 @@ export function applyEvent(state: ChatState, event: StreamEvent): ChatState {
       } else if (!c.entries.some((e) => e.seq === seq)) {
         const name = str(d.advisorName) ?? c.advisor?.name ?? undefined
         after = withEntry(c, { key: `seq-${seq}`, seq, kind: 'text', sender: 'advisor', text: str(d.text) ?? '', name, at })
+        after = { ...after, signals: typingDone(after.signals) }
         if (!state.open) after = { ...after, unread: after.unread + 1 }
       }
       const move = state.screen !== 'chat' && c.phase !== 'ended'
@@ -285,6 +314,9 @@ export function applyEvent(state: ChatState, event: StreamEvent): ChatState {
       const name = str(d.advisorName) ?? c.advisor?.name ?? null
       return next(withNote({ ...c, advisor: null, phase: 'waiting' }, seq, { type: 'advisorLost', name }, at))
     }
+    case 'reassigned':
+      // Like advisor_lost, told calmly: the visitor waits first in line again.
+      return next(withNote({ ...c, advisor: null, phase: 'waiting' }, seq, { type: 'reassigned' }, at))
     case 'transferred': {
       // A colleague continues (advisorName), or another organisation's queue does.
       const org = str(d.orgName) ?? 'Veilig Thuis'
@@ -298,8 +330,15 @@ export function applyEvent(state: ChatState, event: StreamEvent): ChatState {
       return ended(state, d.endedBy === 'advisor' || d.endedBy === 'visitor' ? d.endedBy : 'system')
     case 'resumed':
       return next(withNote(c, seq, { type: 'resumed' }, at))
+    case 'language_unmatched':
+      return next(withNote(c, seq, { type: 'languageUnmatched' }, at))
     case 'revoked':
       return ended(state, 'elsewhere')
+    case 'signals': {
+      const update = signalUpdate(d)
+      const signals = update ? applySignals(c.signals, update) : c.signals
+      return signals === c.signals ? state : next({ ...c, signals })
+    }
     default:
       return state
   }
@@ -354,4 +393,24 @@ export function dequeued(state: ChatState, key: string): ChatState {
   const c = state.conversation
   if (!c || !c.outbox.includes(key)) return state
   return { ...state, conversation: { ...c, outbox: c.outbox.filter((k) => k !== key) } }
+}
+
+// --- the word afterwards (views/ended.ts, session.ts) ----------------------------------
+
+function withFeedback(state: ChatState, change: (f: Feedback) => Feedback): ChatState {
+  const c = state.conversation
+  if (!c || c.phase !== 'ended' || c.feedback.step === 'none') return state
+  const feedback = change(c.feedback)
+  return feedback === c.feedback ? state : { ...state, conversation: { ...c, feedback } }
+}
+
+/** The visitor picks an answer (kept, so a redrawn screen shows it). */
+export function feedbackAnswered(state: ChatState, question: FeedbackQuestion, answer: FeedbackAnswer): ChatState {
+  return withFeedback(state, (f) => (f.step === 'asking' ? { ...f, answers: { ...f.answers, [question]: answer } } : f))
+}
+
+/** Send, skip, or the answer of the API: one step, never back to asking. */
+export function feedbackStep(state: ChatState, step: 'sending' | 'sent' | 'skipped' | 'failed'): ChatState {
+  const from: Record<typeof step, Feedback['step']> = { sending: 'asking', skipped: 'asking', sent: 'sending', failed: 'sending' }
+  return withFeedback(state, (f) => (f.step === from[step] ? { ...f, step } : f))
 }

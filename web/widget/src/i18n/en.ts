@@ -1,12 +1,18 @@
 // Every English text of the widget, in one place; same keys as nl.ts.
-import { launcherEn } from './launcher'
+import type { PackMeta } from './languages'
+import { launcher } from './launcher-en'
 import type { Strings } from './nl'
 
+export const meta: PackMeta = {
+  checkedByNativeSpeaker: true,
+  note: 'Plain English (B1), written by the team next to the Dutch.',
+}
+
 export const en: Strings = {
-  ...launcherEn,
+  ...launcher,
   lang: 'en',
-  switchLanguage: 'Nederlands',
-  switchLanguageLabel: 'Wissel naar Nederlands',
+  locale: 'en-GB',
+  languageLabel: 'Language',
 
 
   panelTitle: 'Chat with Veilig Thuis',
@@ -28,6 +34,23 @@ export const en: Strings = {
   ],
   rulesStart: 'Start the chat',
   rulesHaveCode: 'I have a code to go back to my chat',
+
+  safeHeading: 'Can you chat safely right now?',
+  safeIntro: 'Is someone watching, or could someone come in? Then you can do this:',
+  safeList: [
+    'Press "Leave quickly" or press Esc twice. The chat closes and you see another website.',
+    'Press "Pause". The chat is hidden, but it does not close. When you come back, you see everything again.',
+    'Are you in danger? Call 112.',
+  ],
+  safeTipHeading: 'Tip: use a private window',
+  safeTip:
+    '"Leave quickly" cannot erase your browser\'s history. Someone who uses your phone or computer can then see that you were here. In a private window, the browser does not remember which websites you visit.',
+  safeTipHow: 'How to open a private window',
+  safeTipSteps: [
+    'Phone: open your browser. Tap the 3 dots or the button with the tabs. Choose "New incognito tab" or "Private".',
+    'Computer: press Ctrl + Shift + N (Chrome, Edge, Safari) or Ctrl + Shift + P (Firefox). On a Mac: Cmd instead of Ctrl.',
+    'Open this website in the private window. Done? Then close the private window.',
+  ],
 
   closedHeading: 'The chat is closed now',
   closedText: 'You can always call Veilig Thuis for free and anonymously: 0800 2000. Day and night.',
@@ -155,4 +178,34 @@ export const en: Strings = {
   moreHelpSite: 'More information on veiligthuis.nl',
   newChat: 'Start a new chat',
   close: 'Close',
+
+  // signals
+  advisorTyping: 'The advisor is typing…',
+  readMark: 'read',
+  readMarkLabel: 'The advisor has read your message.',
+  pause: 'Pause',
+  pauseLabel: 'Pause: hide the chat at once (Alt+P)',
+  pauseContinue: 'Continue',
+
+  // feedback
+  feedbackHeading: 'Would you like to tell us about this chat?',
+  feedbackIntro: 'Your answers are anonymous. Nobody can see that they are yours. You can skip any question.',
+  feedbackHelpful: 'Did this chat help you?',
+  feedbackNextStep: 'Do you know what you can do now?',
+  feedbackAgain: 'Would you use this chat again?',
+  feedbackYes: 'Yes',
+  feedbackPartly: 'A little',
+  feedbackNo: 'No',
+  feedbackSend: 'Send',
+  feedbackSkip: 'Skip',
+  feedbackThanks: 'Thank you for your answer!',
+  feedbackFailed: 'Your answer was not sent. That is all right.',
+
+  // routing by language: nobody speaking the visitor's language took the chat in time
+  languageUnmatched:
+    'Right now there is no advisor who speaks your language. An advisor who speaks Dutch will help you as soon as possible.',
+
+  // no chat left unanswered: the advisor did not write in time, a colleague takes over
+  reassigned:
+    'Your advisor could not reply just now. A colleague will help you soon. You are first in line. You do not need to do anything.',
 }

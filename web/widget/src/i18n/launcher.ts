@@ -1,8 +1,13 @@
-// The few texts the launcher shows on every page view, in both languages.
-// They are part of loader.js itself, so a host page loads no strings chunk
-// until the visitor opens the chat (issue 17: at most 3 kB gzipped before
-// that). nl.ts and en.ts include them for the chat.
-import type { Catalog, Lang } from '../../../shared/i18n'
+// The few texts the launcher shows on every page view. Dutch is part of
+// loader.js itself, so a Dutch host page loads no strings chunk until the
+// visitor opens the chat (issue 17: at most 3 kB gzipped before that). Each
+// other language is one small chunk (launcher-en.ts, launcher-tr.ts, …) with
+// its launcher texts and the way to its chat pack, loaded before the launcher
+// shows only on a page whose tag asks for it (data-lang="tr"), or when the
+// visitor chooses it. One dynamic import per language in the loader, not two:
+// each costs the loader a chunk name. Every pack (nl.ts, tr.ts, …) includes these texts.
+import type { Catalog, WidgetLang } from '../../../shared/i18n'
+import type { Strings } from './nl'
 
 export const launcherNl = {
   launcherTitle: 'Chat met Veilig Thuis',
@@ -18,16 +23,17 @@ export const launcherNl = {
 
 export type LauncherStrings = Catalog<typeof launcherNl>
 
-export const launcherEn: LauncherStrings = {
-  launcherTitle: 'Chat with Veilig Thuis',
-  launcherOpen: 'Open now, anonymous',
-  launcherClosed: 'Closed now. Call 0800 2000 for free',
-  launcherChecking: 'Anonymous advice',
-  launcherBack: 'Go back to your chat',
-  launcherUnread: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
-  quickExit: 'Leave quickly',
-  quickExitLabel: 'Leave quickly: close the chat and go to another website',
-  genericError: 'Something went wrong. Please try again, or call 0800 2000 for free.',
+/** A language's launcher texts, and its chat pack (loaded when the chat opens). */
+export interface LauncherPack {
+  launcher: LauncherStrings
+  strings(): Promise<Strings>
 }
 
-export const LAUNCHER: Record<Lang, LauncherStrings> = { nl: launcherNl, en: launcherEn }
+export const LAUNCHER_PACKS: Record<WidgetLang, () => Promise<LauncherPack>> = {
+  nl: () => Promise.resolve({ launcher: launcherNl, strings: () => import('./nl').then((m) => m.nl) }),
+  en: () => import('./launcher-en'),
+  tr: () => import('./launcher-tr'),
+  ar: () => import('./launcher-ar'),
+  pl: () => import('./launcher-pl'),
+  uk: () => import('./launcher-uk'),
+}

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../../shared/i18n'
+import type { PackMeta } from './languages'
 import { launcherNl } from './launcher'
 
 // Every Dutch text of the widget, in one place. Plain language (B1): short
@@ -7,8 +8,10 @@ import { launcherNl } from './launcher'
 export const nl = {
   ...launcherNl,
   lang: 'nl',
-  switchLanguage: 'English',
-  switchLanguageLabel: 'Switch to English',
+  // for dates and times (Intl)
+  locale: 'nl-NL',
+  // the language menu: each language is listed in its own name (i18n/languages.ts)
+  languageLabel: 'Taal / Language',
 
 
   // the frame around every view
@@ -32,6 +35,24 @@ export const nl = {
   ],
   rulesStart: 'Start de chat',
   rulesHaveCode: 'Ik heb een code om terug te gaan naar mijn gesprek',
+
+  // chatting safely (on the welcome screen)
+  safeHeading: 'Kun je nu veilig chatten?',
+  safeIntro: 'Kijkt er iemand mee, of kan er iemand binnenkomen? Dan kun je dit doen:',
+  safeList: [
+    'Druk op "Snel weg" of 2 keer op Esc. De chat gaat dicht en je ziet een andere website.',
+    'Druk op "Pauze". De chat wordt verborgen, maar gaat niet dicht. Kom je terug? Dan zie je alles weer.',
+    'Ben je in gevaar? Bel 112.',
+  ],
+  safeTipHeading: 'Tip: gebruik een privévenster',
+  safeTip:
+    '"Snel weg" kan de geschiedenis van je browser niet wissen. Wie jouw telefoon of computer gebruikt, kan dan zien dat je hier was. In een privévenster onthoudt de browser niet welke websites je bezoekt.',
+  safeTipHow: 'Zo open je een privévenster',
+  safeTipSteps: [
+    'Telefoon: open je browser. Tik op de 3 puntjes of op de knop met de tabbladen. Kies "Nieuw incognitotabblad" of "Privé".',
+    'Computer: druk op Ctrl + Shift + N (Chrome, Edge, Safari) of Ctrl + Shift + P (Firefox). Op een Mac: Cmd in plaats van Ctrl.',
+    'Open deze website in het privévenster. Klaar? Sluit dan het privévenster.',
+  ],
 
   // closed
   closedHeading: 'De chat is nu gesloten',
@@ -165,6 +186,41 @@ export const nl = {
   moreHelpSite: 'Meer informatie op veiligthuis.nl',
   newChat: 'Nieuwe chat starten',
   close: 'Sluiten',
+
+  // signals
+  advisorTyping: 'De adviseur is aan het typen…',
+  readMark: 'gelezen',
+  readMarkLabel: 'De adviseur heeft je bericht gelezen.',
+  pause: 'Pauze',
+  pauseLabel: 'Pauze: verberg de chat meteen (Alt+P)',
+  pauseContinue: 'Verder',
+
+  // feedback
+  feedbackHeading: 'Wil je iets zeggen over deze chat?',
+  feedbackIntro: 'Je antwoorden zijn anoniem. Niemand kan zien dat ze van jou zijn. Je mag elke vraag overslaan.',
+  feedbackHelpful: 'Had je iets aan deze chat?',
+  feedbackNextStep: 'Weet je wat je nu kunt doen?',
+  feedbackAgain: 'Zou je deze chat nog eens gebruiken?',
+  feedbackYes: 'Ja',
+  feedbackPartly: 'Een beetje',
+  feedbackNo: 'Nee',
+  feedbackSend: 'Versturen',
+  feedbackSkip: 'Overslaan',
+  feedbackThanks: 'Bedankt voor je antwoord!',
+  feedbackFailed: 'Je antwoord is niet verstuurd. Dat is niet erg.',
+
+  // routing by language: nobody speaking the visitor's language took the chat in time
+  languageUnmatched:
+    'Er is nu geen adviseur die jouw taal spreekt. Een adviseur die Nederlands spreekt, helpt je zo snel mogelijk.',
+
+  // no chat left unanswered: the advisor did not write in time, a colleague takes over
+  reassigned:
+    'Je adviseur kon even niet reageren. Een collega helpt je zo verder. Je bent als eerste aan de beurt. Je hoeft niets te doen.',
 } as const
 
 export type Strings = Catalog<typeof nl>
+
+export const meta: PackMeta = {
+  checkedByNativeSpeaker: true,
+  note: 'The source of every pack: plain Dutch (B1), written by the team.',
+}

@@ -3,6 +3,7 @@
 // screen reader has read and the visitor's scroll position sane.
 import { append, clear, h } from '../../../../shared/dom'
 import { codeBox, endControls, noteText, serverText, type View, type ViewContext } from '../components'
+import { readMarkKey } from '../signals'
 import type { Conversation, Entry } from '../state'
 
 const MAX_LENGTH = 2000
@@ -12,8 +13,11 @@ export function conversationView(ctx: ViewContext): View {
   const header = h('div', { class: 'advisor' })
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': s.messagesLabel, tabindex: '0' })
   const note = h('p', { class: 'composer-note', role: 'status' })
+  // Present from the start (a live region must exist before its text changes); only words, never the advisor's draft.
+  const typingNote = h('p', { class: 'typing', role: 'status' })
   const rendered = new Map<string, HTMLElement>()
-  const textarea = h('textarea', { id: 'f-message', name: 'message', rows: '2', maxlength: String(MAX_LENGTH), autocomplete: 'off' })
+  // dir=auto: each message runs in its own script's direction, whatever the widget's language
+  const textarea = h('textarea', { id: 'f-message', name: 'message', rows: '2', maxlength: String(MAX_LENGTH), autocomplete: 'off', dir: 'auto' })
   const composer = h(
     'form',
     { class: 'composer', novalidate: true },
@@ -36,6 +40,9 @@ export function conversationView(ctx: ViewContext): View {
     event.preventDefault()
     submit()
   })
+  textarea.addEventListener('input', () => {
+    if (textarea.value.trim()) ctx.sessions.typing()
+  })
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault()
@@ -49,6 +56,7 @@ export function conversationView(ctx: ViewContext): View {
     h('h3', { class: 'view-heading sr-only', tabindex: '-1', text: s.panelTitle }),
     header,
     log,
+    typingNote,
     note,
     composer,
     codeBox(s, c?.grant.resumeCode, true),
@@ -67,7 +75,10 @@ export function conversationView(ctx: ViewContext): View {
     }
   }
 
-  const format = new Intl.DateTimeFormat(s.lang === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit' })
+  const format = new Intl.DateTimeFormat(s.locale, { hour: '2-digit', minute: '2-digit' })
+
+  /** The one visitor's message that carries "read" (signals.ts). */
+  let marked: string | null = null
 
   function drawEntry(entry: Entry, li: HTMLElement): void {
     const own = entry.sender === 'visitor'
@@ -86,14 +97,33 @@ export function conversationView(ctx: ViewContext): View {
         h('span', { class: 'who', text: own ? s.you : (entry.name ?? s.advisor) }),
         time ? h('span', { class: 'time' }, h('span', { class: 'sr-only', text: ' ' }), time) : null,
       ),
-      h('p', { class: 'text', text: entry.text }),
-      own
-        ? h('p', {
-            class: 'state',
-            text: entry.status === 'failed' ? `${s.failed}: ${failure}` : entry.status === 'sending' ? s.sending : s.sent,
-          })
-        : null,
+      h('p', { class: 'text', dir: 'auto', text: entry.text }),
+      own && entry.key === marked
+        ? h('p', { class: 'state read' }, h('span', { 'aria-hidden': 'true', text: s.readMark }), h('span', { class: 'sr-only', text: s.readMarkLabel }))
+        : own
+          ? h('p', {
+              class: 'state',
+              text: entry.status === 'failed' ? `${s.failed}: ${failure}` : entry.status === 'sending' ? s.sending : s.sent,
+            })
+          : null,
     ])
+  }
+
+  /** Move the read mark; redraw only the message it leaves and the one it comes to. */
+  function drawReadMark(c: Conversation): void {
+    const key = readMarkKey(c.entries, c.signals.readSeq)
+    if (key === marked) return
+    const before = marked
+    marked = key
+    for (const k of [before, key]) {
+      const entry = k === null ? undefined : c.entries.find((e) => e.key === k)
+      const li = k === null ? undefined : rendered.get(k)
+      if (entry && li) drawEntry(entry, li)
+    }
+  }
+
+  function drawTyping(c: Conversation): void {
+    typingNote.textContent = c.signals.typing && c.phase !== 'ended' ? s.advisorTyping : ''
   }
 
   function drawMessages(c: Conversation): void {
@@ -123,9 +153,11 @@ export function conversationView(ctx: ViewContext): View {
   }
 
   if (c) {
+    marked = readMarkKey(c.entries, c.signals.readSeq)
     drawHeader(c)
     drawMessages(c)
     drawNote(c)
+    drawTyping(c)
   }
   return {
     el,
@@ -134,7 +166,11 @@ export function conversationView(ctx: ViewContext): View {
       const was = previous.conversation
       if (!now) return
       if (now.advisor !== was?.advisor || now.queue !== was?.queue) drawHeader(now)
-      if (now.entries !== was?.entries) drawMessages(now)
+      if (now.entries !== was?.entries) {
+        marked = readMarkKey(now.entries, now.signals.readSeq)
+        drawMessages(now)
+      } else if (now.signals !== was?.signals) drawReadMark(now)
+      if (now.signals !== was?.signals) drawTyping(now)
       if (now.rateLimited !== was?.rateLimited) drawNote(now)
     },
   }

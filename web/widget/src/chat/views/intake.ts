@@ -37,7 +37,7 @@ export class Proofs {
 export function intakeView(ctx: ViewContext, proofs: Proofs): View {
   const s = ctx.s
   void proofs.solved().catch(() => undefined)
-  const nickname = h('input', { type: 'text', maxlength: '30', autocomplete: 'off', spellcheck: 'false' })
+  const nickname = h('input', { type: 'text', maxlength: '30', autocomplete: 'off', spellcheck: 'false', dir: 'auto' })
   const age = h('input', { type: 'text', inputmode: 'numeric', maxlength: '3', autocomplete: 'off' })
   const postcode = h('input', { type: 'text', inputmode: 'numeric', maxlength: '4', autocomplete: 'off' })
   const regionSelect = h('select', {}, h('option', { value: '', text: s.regionChoose }))
@@ -180,7 +180,8 @@ export function intakeView(ctx: ViewContext, proofs: Proofs): View {
   const checked = (name: string): string | undefined =>
     (fields[name]!.controls as HTMLInputElement[]).find((c) => c.checked)?.value
 
-  function englishFor(name: string): string {
+  /** The widget's own text for a field the server refused (shown instead of its Dutch outside Dutch). */
+  function ownTextFor(name: string): string {
     const byField: Record<string, string> = {
       nickname: s.errNickname,
       age: s.errAgeRange,
@@ -209,7 +210,7 @@ export function intakeView(ctx: ViewContext, proofs: Proofs): View {
       const mapped: Record<string, string> = {}
       for (const [name, message] of Object.entries(error.fields)) {
         const key = formFieldName(name, (n) => n in fields)
-        mapped[key] = serverText(s, message, englishFor(name.startsWith('answers.') ? name.slice(8) : name))
+        mapped[key] = serverText(s, message, ownTextFor(name.startsWith('answers.') ? name.slice(8) : name))
       }
       showErrors(mapped)
     } else {
@@ -229,6 +230,7 @@ export function intakeView(ctx: ViewContext, proofs: Proofs): View {
       about: checked('about'),
       firstContact: checked('firstContact'),
       inDanger: checked('inDanger'),
+      language: ctx.lang,
     })
     if (!check.ok) {
       showErrors(Object.fromEntries(Object.entries(check.errors).map(([name, problem]) => [name, s[problem]])))

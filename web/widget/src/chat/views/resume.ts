@@ -18,6 +18,7 @@ export function resumeView(ctx: ViewContext): View {
     spellcheck: 'false',
     maxlength: '20',
     class: 'code-input',
+    dir: 'ltr', // the code reads left to right, in Arabic too
   })
   const f = field(s, 'resumeCode', s.resumeCode, input, { hint: s.resumeHint, required: true })
   const submit = h('button', { type: 'submit', class: 'primary' }, s.resumeSubmit)

@@ -44,6 +44,9 @@ export function waitingView(ctx: ViewContext): View {
         ),
       )
     if (c.afterHours) notes.appendChild(h('p', { class: 'note', text: s.afterHours }))
+    // Still waiting after nobody speaking the visitor's language took the chat (state.ts).
+    if (c.entries.some((e) => e.note?.type === 'languageUnmatched'))
+      notes.appendChild(h('p', { class: 'note', text: s.languageUnmatched }))
   }
   draw(ctx.store.state.conversation)
   return {
@@ -51,7 +54,7 @@ export function waitingView(ctx: ViewContext): View {
     update(next, previous) {
       const c = next.conversation
       const was = previous.conversation
-      if (c && (c.queue !== was?.queue || c.afterHours !== was?.afterHours || c.inDanger !== was?.inDanger)) draw(c)
+      if (c && (c.queue !== was?.queue || c.afterHours !== was?.afterHours || c.inDanger !== was?.inDanger || c.entries !== was?.entries)) draw(c)
     },
   }
 }
