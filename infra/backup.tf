@@ -1,5 +1,8 @@
 # Backups of what the chat keeps: `chatRecords` (the anonymous records behind a
-# year of figures) and `handovers` (the settlement between organisations).
+# year of figures), `handovers` (the settlement between organisations) and
+# `feedback` (the word afterwards, counters per organisation and week). Not
+# `orgContent`: its versions name the staff who saved them, and an export
+# keeps no staff names (docs/privacy.md); a lost list is typed in again.
 #
 # A managed export of just those collection groups, daily, to a bucket of its
 # own in the region: not a Firestore backup schedule. A backup schedule copies
@@ -16,7 +19,7 @@
 # https://cloud.google.com/firestore/docs/reference/rest/v1/projects.databases/exportDocuments
 
 locals {
-  backup_collections = ["chatRecords", "handovers"]
+  backup_collections = ["chatRecords", "handovers", "feedback"]
 }
 
 resource "google_storage_bucket" "backups" {
@@ -65,7 +68,7 @@ resource "google_service_account" "backup" {
   project      = var.project_id
   account_id   = "vtchat-backup"
   display_name = "vtchat backups"
-  description  = "Starts the daily export of chatRecords and handovers (Cloud Scheduler); can start exports and imports, read no documents."
+  description  = "Starts the daily export of chatRecords, handovers and feedback (Cloud Scheduler); can start exports and imports, read no documents."
 }
 
 # Export and import of the database; granted on the project, the lowest level
@@ -102,7 +105,7 @@ resource "google_cloud_scheduler_job" "backup" {
   project     = var.project_id
   region      = var.region
   name        = "vtchat-backup"
-  description = "Daily managed export of chatRecords and handovers to the backup bucket (infra/backup.tf)."
+  description = "Daily managed export of chatRecords, handovers and feedback to the backup bucket (infra/backup.tf)."
   schedule    = var.backup_schedule
   time_zone   = "Europe/Amsterdam"
 

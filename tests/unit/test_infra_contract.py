@@ -755,7 +755,8 @@ def test_no_project_wide_storage_role_for_the_build_or_any_account() -> None:
 
 def test_backups_export_the_kept_collections_and_no_conversation() -> None:
     exported = set(_locals("backup.tf")["backup_collections"])
-    assert exported == {store.CHAT_RECORDS, store.HANDOVERS}
+    # What is kept and anonymous; not orgContent, whose versions name staff.
+    assert exported == {store.CHAT_RECORDS, store.HANDOVERS, store.FEEDBACK}
     assert not exported & set(store.EPHEMERAL)
     job = _resources("backup.tf")[("google_cloud_scheduler_job", "backup")]
     (target,) = job["http_target"]
