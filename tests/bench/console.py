@@ -429,12 +429,14 @@ def _shift(browser: Browser, url: str, api: str) -> list[str]:
     ]
 
 
-def measure_console(api: str, reset: Callable[[], None]) -> list[str]:
-    """Both console measurements; `reset` empties the emulators between them."""
-    if not Path(CHROMIUM).exists():
-        return [f"Advisor console: skipped, {CHROMIUM} is missing (make browser-deps)"]
-    if not (DIST / "console" / "index.html").exists():
-        return ["Advisor console: skipped, web/dist/console is missing (make web-build)"]
+@contextmanager
+def served_console(api: str, web_port: int = 0) -> Iterator[tuple[Browser, str]]:
+    """Chromium and the built console on a local page against the running stack.
+
+    What each console bench needs (this one, tests/bench/supervision.py): the
+    page configured for the stack's ports, an idle lock that never covers the
+    console mid-run, and everything stopped afterwards.
+    """
     stack = {
         "FIRESTORE_EMULATOR_HOST": os.environ["FIRESTORE_EMULATOR_HOST"],
         "FIREBASE_AUTH_EMULATOR_HOST": os.environ["FIREBASE_AUTH_EMULATOR_HOST"],
@@ -442,18 +444,36 @@ def measure_console(api: str, reset: Callable[[], None]) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         root = Path(tmp)
         shutil.copytree(DIST, root, dirs_exist_ok=True)
-        server = serve_web.start(port=int(os.environ.get("VTCHAT_BENCH_WEB_PORT", "0")), root=root)
+        server = serve_web.start(port=web_port, root=root)
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        # Long enough that the idle lock never covers the console mid-run.
         url = console_page(
             Site(root=root, base=base, widget_base=base), stack, api, idle_minutes=240
         )
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            lines = _latency(browser, url, api)
-            reset()
-            return [*lines, "", *_shift(browser, url, api)]
+            yield browser, url
         finally:
             browser.close()
             server.shutdown()
             server.server_close()
+
+
+def missing_console(what: str) -> str | None:
+    """Why a console bench cannot run here, or None."""
+    if not Path(CHROMIUM).exists():
+        return f"{what}: skipped, {CHROMIUM} is missing (make browser-deps)"
+    if not (DIST / "console" / "index.html").exists():
+        return f"{what}: skipped, web/dist/console is missing (make web-build)"
+    return None
+
+
+def measure_console(api: str, reset: Callable[[], None]) -> list[str]:
+    """Both console measurements; `reset` empties the emulators between them."""
+    missing = missing_console("Advisor console")
+    if missing:
+        return [missing]
+    web_port = int(os.environ.get("VTCHAT_BENCH_WEB_PORT", "0"))
+    with served_console(api, web_port) as (browser, url):
+        lines = _latency(browser, url, api)
+        reset()
+        return [*lines, "", *_shift(browser, url, api)]

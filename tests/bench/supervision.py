@@ -14,16 +14,11 @@ it); what the functions read to write it is counted in vtchat.store.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 import requests
-from emulators import serve_web
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.bench.console import (
     SHIFT_MESSAGES,
@@ -34,9 +29,10 @@ from tests.bench.console import (
     _fmt,
     _reads,
     _wait_quiet,
+    missing_console,
+    served_console,
 )
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DIST, Site
-from tests.browser.console import Visitor, chat, console_page, set_status, sign_in
+from tests.browser.console import Visitor, chat, set_status, sign_in
 from tests.support import StaffLogin, create_staff
 
 NOTES = 2
@@ -76,7 +72,10 @@ def _chat(
                 f"Notitie {n}"
             )
             reading.get_by_role("button", name="Notitie sturen").click()
-            expect(panel.locator(".supervisor-note")).to_have_count(n + 1)
+            # The emulator delivered the second note to the advisor's listener
+            # after 5-10 s in some runs (not the functions: both notes were
+            # stored at once); the count is what is measured, not the delay.
+            expect(panel.locator(".supervisor-note")).to_have_count(n + 1, timeout=30_000)
         reading.get_by_role("button", name="Stop meelezen").click()
         expect(reading).to_have_count(0)
         expect(panel.locator(".reading-along")).to_be_hidden()
@@ -123,28 +122,11 @@ def _function_reads() -> list[str]:
 
 def measure_supervision(api: str) -> list[str]:
     """The consoles on the built web/dist, as tests/bench/console.py runs them."""
-    if not Path(CHROMIUM).exists():
-        return [f"Reading along: skipped, {CHROMIUM} is missing (make browser-deps)"]
-    if not (DIST / "console" / "index.html").exists():
-        return ["Reading along: skipped, web/dist/console is missing (make web-build)"]
-    stack = {
-        "FIRESTORE_EMULATOR_HOST": os.environ["FIRESTORE_EMULATOR_HOST"],
-        "FIREBASE_AUTH_EMULATOR_HOST": os.environ["FIREBASE_AUTH_EMULATOR_HOST"],
-    }
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        root = Path(tmp)
-        shutil.copytree(DIST, root, dirs_exist_ok=True)
-        server = serve_web.start(port=0, root=root)
-        base = f"http://127.0.0.1:{server.server_address[1]}"
-        site = Site(root=root, base=base, widget_base=base)
-        url = console_page(site, stack, api, idle_minutes=240)
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            return _measure(browser, url, api)
-        finally:
-            browser.close()
-            server.shutdown()
-            server.server_close()
+    missing = missing_console("Reading along")
+    if missing:
+        return [missing]
+    with served_console(api) as (browser, url):
+        return _measure(browser, url, api)
 
 
 def _measure(browser: Browser, url: str, api: str) -> list[str]:
