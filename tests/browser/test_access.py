@@ -181,7 +181,9 @@ def test_phone_320px_and_english(
         expect(select.locator('option[value="utrecht"]')).to_have_count(1)
         select.select_option("utrecht")
         page.get_by_role("button", name="Go to the chat").click()
-        expect(page.get_by_role("heading", name="You are in the queue")).to_be_visible()
+        expect(page.get_by_role("heading", name="You are in the queue")).to_be_visible(
+            timeout=w.INTAKE_TIMEOUT
+        )
         # A chat in English goes first to an advisor who speaks English (issue 18).
         advisor = AdvisorClient(
             api_url, create_staff(org="utrecht", name="Anna", langs=["en"]), advisor.svc

@@ -42,7 +42,7 @@ def test_an_english_chat_nobody_speaking_english_took_goes_to_its_region_and_say
     page.get_by_label(re.compile("^Region")).select_option("utrecht")
     page.get_by_role("button", name="Go to the chat").click()
     expect(page.get_by_role("heading", name="You are in the queue")).to_be_visible(
-        timeout=w.TIMEOUT
+        timeout=w.INTAKE_TIMEOUT
     )
 
     # Anna (Dutch only) comes online and is free, yet the chat keeps waiting.
