@@ -127,7 +127,10 @@ def test_urgent_reaches_supervisor_who_takes_over_and_transfer_to_another_org(
     expect(fatima_panel.locator(".log")).to_contain_text("Gesprek overgedragen")
     # Haaglanden's advisor sees nothing of Utrecht's chat with Merel.
     assert "Merel" not in other.locator("body").inner_text()
-    assert page.console_errors == []  # type: ignore[attr-defined]
+    # Anna's console may tell "read" or "typing" a moment before it learns the
+    # chat was taken over; the server refuses that as it should (403).
+    raced = "/api/signal]"
+    assert [e for e in page.console_errors if not e.endswith(raced)] == []  # type: ignore[attr-defined]
     boss.context.close()
     other.context.close()
 
