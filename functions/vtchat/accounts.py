@@ -100,7 +100,8 @@ class InviteRequest(_Request):
     ]
     # Only advisors: supervisors are made by the national team (vtchat.admin grant).
     role: Literal["advisor"] = "advisor"
-    languages: list[Language] = Field(default_factory=list)
+    # Each language at most once (six of them); Dutch is always added.
+    languages: list[Language] = Field(default_factory=list, max_length=len(LANGUAGES))
 
 
 class AccessRequest(_Request):

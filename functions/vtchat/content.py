@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -34,7 +33,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from vtchat.models.common import _Model, _Request
+from vtchat.models.common import _Model, _Request, has_forbidden_chars
 
 MAX_REFERRALS = 15
 MAX_TEXTS = 10
@@ -56,7 +55,6 @@ _DANGEROUS_SCHEMES = {"javascript", "data", "vbscript", "file", "http", "ftp", "
 _LINK = re.compile(r"https://\S+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
-_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs"}
 
 # The placeholders the console fills in (data/standard_texts.json).
 PLACEHOLDERS = ("{regio}", "{organisatie}", "{lokale_hulp}", "{telefoon}")
@@ -68,11 +66,8 @@ def _refuse(message: str) -> PydanticCustomError:
 
 def _check_plain(value: str, *, newlines: bool = False) -> str:
     """What every field must pass: no HTML, no hidden characters, no e-mail address."""
-    for char in value:
-        if newlines and char in "\n\t":
-            continue
-        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
-            raise _refuse("Deze tekst bevat tekens die niet zijn toegestaan.")
+    if has_forbidden_chars(value, allow_newlines=newlines):
+        raise _refuse("Deze tekst bevat tekens die niet zijn toegestaan.")
     if "<" in value or ">" in value:
         raise _refuse("Gebruik geen < of > (geen HTML).")
     if _EMAIL.search(value):

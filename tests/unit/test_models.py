@@ -82,3 +82,15 @@ def test_markup_is_kept_as_plain_text() -> None:
 )
 def test_only_an_age_band_is_kept(age: int, band: str) -> None:
     assert age_band(age) == band
+
+
+def test_an_invitation_names_each_language_at_most_once_in_number() -> None:
+    # A body of thousands of language codes would otherwise be read whole.
+    from pydantic import ValidationError
+
+    from vtchat.accounts import InviteRequest
+
+    body = {"email": "anna@example.org", "displayName": "Anna"}
+    InviteRequest.model_validate({**body, "languages": ["en", "tr"]})
+    with pytest.raises(ValidationError):
+        InviteRequest.model_validate({**body, "languages": ["en"] * 7})

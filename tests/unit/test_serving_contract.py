@@ -151,3 +151,14 @@ def test_collection_group_range_queries_have_their_group_index() -> None:
     assert ranged <= group_indexed
     indexed = _resources("firestore.tf")[("google_firestore_field", "indexed")]
     assert indexed["for_each"] == "${local.field_indexes}"
+
+
+def test_the_front_ends_throttle_typing_as_the_functions_store_it() -> None:
+    """web/shared/signals.ts's TYPING_EVERY_MS is the functions' typing_every."""
+    from vtchat.settings import Settings
+
+    source = (ROOT / "web" / "shared" / "signals.ts").read_text(encoding="utf-8")
+    found = re.search(r"export const TYPING_EVERY_MS = ([0-9_]+)", source)
+    assert found is not None
+    default = Settings.model_fields["typing_every"].default
+    assert int(found.group(1).replace("_", "")) == default.total_seconds() * 1000

@@ -62,7 +62,7 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs"}
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
-def _has_forbidden_chars(text: str, *, allow_newlines: bool) -> bool:
+def has_forbidden_chars(text: str, *, allow_newlines: bool) -> bool:
     for char in text:
         if allow_newlines and char in _ALLOWED_CONTROLS:
             continue
@@ -74,7 +74,7 @@ def _has_forbidden_chars(text: str, *, allow_newlines: bool) -> bool:
 def _check_nickname(value: str) -> str:
     if _URL_LIKE.search(value):
         raise PydanticCustomError("nickname_url", "Een bijnaam mag geen internetadres bevatten.")
-    if _has_forbidden_chars(value, allow_newlines=False):
+    if has_forbidden_chars(value, allow_newlines=False):
         raise PydanticCustomError("nickname_chars", "Gebruik alleen gewone letters en tekens.")
     return value
 
@@ -82,7 +82,7 @@ def _check_nickname(value: str) -> str:
 def _check_text(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("text_empty", "Typ eerst een bericht.")
-    if _has_forbidden_chars(value, allow_newlines=True):
+    if has_forbidden_chars(value, allow_newlines=True):
         raise PydanticCustomError(
             "text_chars", "Het bericht bevat tekens die niet zijn toegestaan."
         )
@@ -90,7 +90,7 @@ def _check_text(value: str) -> str:
 
 
 def _check_note(value: str) -> str:
-    if _has_forbidden_chars(value, allow_newlines=True):
+    if has_forbidden_chars(value, allow_newlines=True):
         raise PydanticCustomError("text_chars", "De notitie bevat tekens die niet zijn toegestaan.")
     return value
 

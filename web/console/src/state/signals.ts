@@ -2,10 +2,10 @@
 // /api/signal; vtchat/signals.py): what the console shows of the visitor's
 // signals, and when it tells its own. Pure, so that the throttles are tested
 // without a browser; views/chat.ts and views/composer.ts run them.
+import { TYPING_EVERY_MS } from '../../../shared/signals'
 import type { Message, Session } from '../types'
 
-/** The functions write typing at most once per this long per side (settings.typing_every). */
-export const TYPING_EVERY_MS = 5_000
+export { TYPING_EVERY_MS }
 /** The read mark waits this long after the last reason to send it, then sends once. */
 export const READ_DEBOUNCE_MS = 1_000
 

@@ -6,8 +6,9 @@
 import type { Schemas } from '../../../shared/api/client'
 import type { ChatState, Focus } from './state'
 
-/** At most one `typing: true` per this many ms (the server stores no more often either). */
-export const TYPING_EVERY_MS = 5_000
+import { TYPING_EVERY_MS } from '../../../shared/signals'
+
+export { TYPING_EVERY_MS }
 /**
  * The advisor's "typing" is hidden when no newer update came for this long.
  * The server stores "typing until" 6 s ahead (settings.typing_ttl) and says
