@@ -75,10 +75,19 @@ export class QueueView {
     button.disabled = true
     // Accepting needs the advisor online; going online may already assign this
     // very chat (the oldest, or an urgent one first), so then "taken" is fine.
-    const wentOnline = this.ctx.store.state.status !== 'online'
+    let wentOnline = this.ctx.store.state.status !== 'online'
     try {
       if (wentOnline) await this.status.change('online', this.ctx.store.state.capacity)
-      await this.ctx.api.call('accept', { sessionId })
+      try {
+        await this.ctx.api.call('accept', { sessionId })
+      } catch (err) {
+        // The functions know better than this screen (another tab, the idle
+        // lock of a second window): go online as asked, and try once more.
+        if (wentOnline || !(err instanceof ApiError) || err.code !== 'advisor_offline') throw err
+        wentOnline = true
+        await this.status.change('online', this.ctx.store.state.capacity)
+        await this.ctx.api.call('accept', { sessionId })
+      }
     } catch (err) {
       button.disabled = false
       if (wentOnline && err instanceof ApiError && err.code === 'already_taken') return

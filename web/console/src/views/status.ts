@@ -2,6 +2,7 @@
 // keeps an advisor online while the console runs.
 import { ApiError } from '../api'
 import { clear, h } from '../../../shared/dom'
+import { inOrder } from '../state/inorder'
 import { remoteAvailability } from '../state/org'
 import { touches, type ConsoleState, type Key } from '../store'
 import type { Status } from '../types'
@@ -11,6 +12,8 @@ export class StatusView {
   readonly el = h('div', { class: 'availability' })
   private heartbeat: number | null = null
   private ownChangeAt = 0
+  /** Clicks reach the functions one at a time, in the order made (state/inorder.ts). */
+  private readonly serial = inOrder()
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -62,7 +65,7 @@ export class StatusView {
   async change(status: Status, capacity: number): Promise<void> {
     this.ownChangeAt = Date.now()
     try {
-      await this.ctx.api.call('availability', { status, capacity })
+      await this.serial(() => this.ctx.api.call('availability', { status, capacity }))
       this.ownChangeAt = Date.now()
       this.apply(status, capacity)
       this.draw()
