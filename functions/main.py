@@ -83,8 +83,9 @@ def intake(request: Request) -> Response:
     svc = services()
     body = read_json(request, IntakeRequest)
     now = datetime.now(UTC)
-    intake_proof.redeem(svc, body, now=now)
-    return reply(intake_service.start_chat(svc, body, now=now), status=API["intake"].status)
+    proof = intake_proof.redeem(svc, body, now=now)
+    chat = intake_service.start_chat(svc, body, now=now, proof=proof)
+    return reply(chat, status=API["intake"].status)
 
 
 @functions_framework.http

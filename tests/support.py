@@ -172,10 +172,10 @@ class Functions:
                 puzzle = response.get_json()["error"]["details"]["challenge"]
                 body["proof"] = solve(ChallengeResponse.model_validate(puzzle))
             elif response.status_code == 503:
-                # As clients do after a transient Firestore error (an emulator
-                # under load cancels calls): a moment later, with a new puzzle.
+                # As the widget does after a transient error (an emulator under
+                # load cancels calls, perhaps after committing): a moment later,
+                # with the same puzzle, which finds the chat if one was started.
                 time.sleep(0.2 * 2**attempt)
-                body["proof"] = self.proof()
             else:
                 break
             response = self.post("intake", body)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from google.api_core import exceptions as api_exceptions
@@ -11,10 +15,17 @@ from google.cloud.firestore_v1.transaction import Transaction
 from vtchat import assignment, fallback, language, queueing, resume, tokens
 from vtchat.errors import Busy, ChatClosed, Unavailable
 from vtchat.logs import log
-from vtchat.models import IntakeRequest, IntakeResponse, RegionRef, SessionDoc
+from vtchat.models import (
+    RESUME_ALPHABET,
+    RESUME_CODE_LENGTH,
+    IntakeRequest,
+    IntakeResponse,
+    RegionRef,
+    SessionDoc,
+)
 from vtchat.regions import Organisation
 from vtchat.services import Services
-from vtchat.store import to_doc
+from vtchat.store import CONTENTION, from_snapshot, to_doc
 from vtchat.timeline import TimelineWriter
 
 # Finer bands for minors: advice for a 13-year-old differs from a 17-year-old's.
@@ -67,22 +78,87 @@ def place(svc: Services, request: IntakeRequest, *, now: datetime) -> tuple[Orga
     return region, serving
 
 
+@dataclass(frozen=True)
+class Redeemed:
+    """An intake's proof, accepted (vtchat.proof.redeem).
+
+    `earlier` is the chat an earlier attempt with this very proof started:
+    the answer to that attempt was lost, and this retry gets the same chat.
+    """
+
+    digest: str
+    earlier: SessionDoc | None = None
+
+
+def ids_for(svc: Services, digest: str) -> tuple[str, str]:
+    """The chat id and resume code an intake's proof stands for.
+
+    Derived, not drawn, so that a retry of a lost answer finds the chat its
+    first attempt made instead of starting a second one (a visitor on a bad
+    connection, or an emulator that cancels a committed call). Keyed with the
+    resume key: unguessable without it, and stable across session-key
+    rotations, as written-down codes are.
+    """
+    mac = hmac.new(svc.resume_key, b"intake:" + digest.encode("ascii"), hashlib.sha256).digest()
+    session_id = base64.urlsafe_b64encode(mac[:18]).decode("ascii")  # 144 bits, as drawn ids
+    # 32 letters: one byte modulo 32 is uniform, 5 bits per character.
+    code = "".join(RESUME_ALPHABET[b % 32] for b in mac[18 : 18 + RESUME_CODE_LENGTH])
+    return session_id, code
+
+
+def earlier_chat(svc: Services, *, digest: str, request: IntakeRequest) -> Redeemed | None:
+    """A used proof sent again: the chat to hand out again, or None to refuse.
+
+    Handed out again only as it was: the same nickname, still running and
+    never resumed. A proof is a one-time credential for ten minutes, and a
+    resume (perhaps from another device) outranks it.
+    """
+    session_id, _ = ids_for(svc, digest)
+    snapshot = svc.store.session(session_id).get()
+    if not snapshot.exists:
+        return Redeemed(digest=digest)  # the first attempt stored nothing: start it now
+    session = from_snapshot(SessionDoc, snapshot)
+    if (
+        session.nickname != request.nickname
+        or session.state == "ended"
+        or session.token_generation != 0
+    ):
+        return None
+    return Redeemed(digest=digest, earlier=session)
+
+
 def start_chat(
-    svc: Services, request: IntakeRequest, *, now: datetime | None = None
+    svc: Services,
+    request: IntakeRequest,
+    *,
+    now: datetime | None = None,
+    proof: Redeemed | None = None,
 ) -> IntakeResponse:
-    """Queue a new chat. Over HTTP the intake's proof was redeemed first (main.intake)."""
+    """Queue a new chat. Over HTTP the intake's proof was redeemed first (main.intake).
+
+    With a proof the chat's id and resume code are derived from it, and a
+    retry answers with the chat the proof already started.
+    """
     now = now or datetime.now(UTC)
+    if proof is not None and proof.earlier is not None:
+        return _again(svc, proof, proof.earlier)
     _admit(svc, now=now)
     region, serving = place(svc, request, now=now)
     _admit_to_queue(svc, serving)
-    config = svc.settings
-    token_expiry = now + config.session_max_lifetime
-    resume_code = resume.new_code()
-    session_id = new_session_id()
+    session_id, resume_code = (
+        ids_for(svc, proof.digest) if proof else (new_session_id(), resume.new_code())
+    )
     session = _new_session(
         svc, request, region=region.id, org=serving, resume_code=resume_code, now=now
     )
-    _create(svc, session_id, session)
+    try:
+        _create(svc, session_id, session)
+    except api_exceptions.AlreadyExists as e:
+        # A concurrent retry of this very intake stored it first.
+        again = earlier_chat(svc, digest=proof.digest, request=request) if proof else None
+        if again is None or again.earlier is None:
+            raise Unavailable(code=CONTENTION) from e
+        return _again(svc, again, again.earlier)
     log(
         "INFO",
         "chat_started",
@@ -93,6 +169,15 @@ def start_chat(
         language=request.language,
     )
     _dispatch(svc, session_id, session, now=now)
+    return _grant(svc, session_id, session, resume_code=resume_code)
+
+
+def _grant(
+    svc: Services, session_id: str, session: SessionDoc, *, resume_code: str
+) -> IntakeResponse:
+    """The intake's answer: the token, the resume code and where the stream is."""
+    token_expiry = session.created_at + svc.settings.session_max_lifetime
+    region = svc.directory.get(session.region)
     return IntakeResponse(
         session_id=session_id,
         token=tokens.issue(key=svc.session_key, session_id=session_id, expires_at=token_expiry),
@@ -101,6 +186,16 @@ def start_chat(
         resume_code=resume.display(resume_code),
         stream_url=svc.settings.stream_url,
     )
+
+
+def _again(svc: Services, proof: Redeemed, session: SessionDoc) -> IntakeResponse:
+    """The same chat, token and resume code for a retried intake; nothing is written."""
+    session_id, resume_code = ids_for(svc, proof.digest)
+    log("INFO", "chat_intake_retried", sessionId=session_id, org=session.org)
+    if session.state == "waiting":
+        # The first attempt may have stopped before pairing: pair now if someone is free.
+        assignment.dispatch_quietly(svc, org=session.org)
+    return _grant(svc, session_id, session, resume_code=resume_code)
 
 
 def _admit(svc: Services, *, now: datetime) -> None:

@@ -17,8 +17,10 @@ read: a school, a shelter or a library puts many people behind one):
 Each level doubles the work. A visitor pays the base (a fraction of a second,
 hidden behind the form); an attacker filling a queue pays more for every fake.
 
-A solved puzzle is good for one intake: its challenge hash is recorded in
-`proofs/` (random, nothing about the visitor) until the TTL removes it.
+A solved puzzle is good for one chat: its challenge hash is recorded in
+`proofs/` (random, nothing about the visitor) until the TTL removes it, and
+the chat's id and resume code are derived from it, so a retry of the same
+intake gets the same chat rather than a second one (vtchat.intake.ids_for).
 """
 
 from __future__ import annotations
@@ -128,9 +130,11 @@ def _solved(svc: Services, payload: str) -> tuple[str, int, int] | None:
         return None
 
 
-def redeem(svc: Services, request: IntakeRequest, *, now: datetime) -> None:
+def redeem(svc: Services, request: IntakeRequest, *, now: datetime) -> intake.Redeemed:
     """Accept a solved puzzle hard enough for this intake, once; else ask for another.
 
+    "Once" means one chat: the same proof sent again (a retry after a lost
+    answer) gets the chat it started, never a second one (intake.earlier_chat).
     A closed region answers ChatClosed before the puzzle is spent.
     """
     _, org = intake.place(svc, request, now=now)
@@ -144,12 +148,15 @@ def redeem(svc: Services, request: IntakeRequest, *, now: datetime) -> None:
     if solved_level < needed - _SLACK:
         log("INFO", "intake_refused", reason="proof_harder", level=needed)
         raise _refuse(svc, now=now, code=PROOF_HARDER, at_level=needed)
-    store = svc.store
     try:
-        store.proof(digest).create({"expireAt": datetime.fromtimestamp(expires, tz=now.tzinfo)})
+        svc.store.proof(digest).create({"expireAt": datetime.fromtimestamp(expires, tz=now.tzinfo)})
     except api_exceptions.AlreadyExists as e:
-        log("WARNING", "intake_refused", reason="proof_used")
-        raise _refuse(svc, now=now, code=PROOF_INVALID, at_level=needed) from e
+        again = intake.earlier_chat(svc, digest=digest, request=request)
+        if again is None:
+            log("WARNING", "intake_refused", reason="proof_used")
+            raise _refuse(svc, now=now, code=PROOF_INVALID, at_level=needed) from e
+        return again
+    return intake.Redeemed(digest=digest)
 
 
 def solve(challenge: ChallengeResponse) -> str:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -124,6 +126,85 @@ def test_a_solved_puzzle_starts_one_chat_only(functions: Functions) -> None:
     solved = functions.proof()
     assert functions.post("intake", {**INTAKE, "proof": solved}).status_code == 201
     refused(functions.post("intake", {**INTAKE, "nickname": "Nog een", "proof": solved}))
+
+
+def sessions_named(svc: Services, nickname: str) -> list[str]:
+    return [
+        s.id
+        for s in svc.store.client.collection("sessions").where("nickname", "==", nickname).get()
+    ]
+
+
+def test_a_retried_intake_gets_the_same_chat_not_a_second(
+    functions: Functions, svc: Services
+) -> None:
+    # The answer to the first attempt is lost (a bad connection; in CI an
+    # emulator cancelled a call that had committed); the client sends the
+    # same intake again. Before: 403 proof_invalid, and the client's next try
+    # with a new puzzle started a second chat for the same visitor.
+    nickname = f"Retry{uuid.uuid4().hex[:6]}"
+    body = {**INTAKE, "nickname": nickname, "proof": functions.proof()}
+    first = functions.post("intake", body)
+    assert first.status_code == 201
+    again = functions.post("intake", body)
+    assert again.status_code == 201, again.get_json()
+    a, b = first.get_json(), again.get_json()
+    assert (b["sessionId"], b["resumeCode"]) == (a["sessionId"], a["resumeCode"])
+    assert sessions_named(svc, nickname) == [a["sessionId"]]
+    # Either answer's token works: whichever reached the visitor.
+    for n, grant in enumerate((a, b)):
+        message = {"sessionId": a["sessionId"], "messageId": str(uuid.uuid4()), "text": f"hoi {n}"}
+        assert functions.post("messages", message, token=grant["token"]).status_code == 201
+
+
+def test_the_same_intake_sent_eight_times_at_once_starts_one_chat(
+    functions: Functions, svc: Services
+) -> None:
+    nickname = f"Burst{uuid.uuid4().hex[:6]}"
+    body = {**INTAKE, "nickname": nickname, "proof": functions.proof()}
+
+    def send(_: int) -> tuple[int, str | None]:
+        # One client per thread: the functions-framework test client is not shared.
+        response = Functions().post("intake", body)
+        return response.status_code, (response.get_json() or {}).get("sessionId")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(8)))
+    ids = {sid for status, sid in answers if status == 201}
+    assert len(ids) == 1, answers
+    assert all(status in (201, 503) for status, _ in answers), answers
+    assert sessions_named(svc, nickname) == list(ids)
+
+
+def test_a_used_proof_never_reopens_an_ended_or_resumed_chat(functions: Functions) -> None:
+    # The proof lives ten minutes: within them it must not outrank the
+    # visitor's own leaving, or a resume (perhaps from another device).
+    ended = {**INTAKE, "proof": functions.proof()}
+    grant = functions.post("intake", ended).get_json()
+    left = functions.post("leave", {"sessionId": grant["sessionId"]}, token=grant["token"])
+    assert left.status_code < 300
+    refused(functions.post("intake", ended))
+
+    resumed = {**INTAKE, "proof": functions.proof()}
+    grant = functions.post("intake", resumed).get_json()
+    code = grant["resumeCode"].replace("-", "")
+    assert functions.post("resume", {"resumeCode": code}).status_code == 200
+    refused(functions.post("intake", resumed))
+
+
+def test_a_proof_whose_first_attempt_stored_no_chat_starts_it_once(
+    functions: Functions, svc: Services
+) -> None:
+    # Spent by an attempt that stopped before the chat was stored (a busy
+    # queue, a crash): the retry starts the chat instead of being refused.
+    nickname = f"Later{uuid.uuid4().hex[:6]}"
+    body = {**INTAKE, "nickname": nickname, "proof": functions.proof()}
+    proof.redeem(svc, IntakeRequest.model_validate(body), now=datetime.now(UTC))
+    assert sessions_named(svc, nickname) == []
+    started = functions.post("intake", body)
+    assert started.status_code == 201, started.get_json()
+    assert functions.post("intake", body).get_json()["sessionId"] == started.get_json()["sessionId"]
+    assert sessions_named(svc, nickname) == [started.get_json()["sessionId"]]
 
 
 def test_the_puzzle_is_never_cached_and_carries_no_trace_of_the_caller(

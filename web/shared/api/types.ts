@@ -16,7 +16,7 @@ export interface paths {
         put?: never;
         /**
          * Start an anonymous chat
-         * @description Give either `postcode` (4 digits) or `region`, and in `proof` the solved puzzle of `GET /api/challenge` (base64 of the JSON `{algorithm, challenge, number, salt, signature}`). A missing, wrong, used or too easy proof gets 403 with a fresh puzzle in `details.challenge`. The answer's `token` authorises the visitor's calls on this chat.
+         * @description Give either `postcode` (4 digits) or `region`, and in `proof` the solved puzzle of `GET /api/challenge` (base64 of the JSON `{algorithm, challenge, number, salt, signature}`). A missing, wrong, used or too easy proof gets 403 with a fresh puzzle in `details.challenge`. One proof starts one chat: the same intake sent again (a retry after a lost answer, a 5xx) gets that chat, its id and resume code again, while it runs and was never resumed. The answer's `token` authorises the visitor's calls on this chat.
          */
         post: operations["intake"];
         delete?: never;

@@ -20,6 +20,20 @@ export type SignalBody = RequestOf<'signal'>
 /** The word afterwards: fixed answers, each may be left out. */
 export type FeedbackAnswers = Omit<RequestOf<'feedback'>, 'sessionId'>
 
+const intakePause = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
+
+/**
+ * How long to wait before sending a failed intake again, or null to give up:
+ * twice at most, and only for a failure that passes within seconds (a full
+ * queue asks for minutes: the visitor is told, and the phone number shown).
+ */
+export function retryWait(error: ApiError, retried: number): number | null {
+  if (!error.transient || retried >= 2) return null
+  const asked = error.retryAfterSeconds
+  if (asked !== null && asked > 5) return null
+  return asked !== null ? asked * 1000 : 1000 * 2 ** retried
+}
+
 export class Api {
   constructor(private readonly base: string) {}
 
@@ -38,14 +52,23 @@ export class Api {
 
   /**
    * Start the chat with a solved puzzle. A refusal carries a fresh (harder)
-   * puzzle: solved and sent again, at most three times in all.
+   * puzzle: solved and sent again, at most three times in all. A passing
+   * failure (no answer, a 5xx soon over) is sent again with the same puzzle:
+   * the functions answer with the chat it may already have started, so a
+   * lost answer never makes a second chat (vtchat.intake.ids_for).
    */
-  async intake(body: IntakeBody, proof: Promise<string>, onHarder?: () => void): Promise<SessionGrant> {
+  async intake(body: IntakeBody, proof: Promise<string>, onHarder?: () => void, pause = intakePause): Promise<SessionGrant> {
     let answer = await proof
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, retried = 0; ; attempt++) {
       try {
         return await this.call('POST', 'intake', { body: { ...body, proof: answer } })
       } catch (error) {
+        const wait = error instanceof ApiError ? retryWait(error, retried) : null
+        if (wait !== null) {
+          retried++
+          await pause(wait)
+          continue
+        }
         const puzzle = error instanceof ApiError ? refusalPuzzle(error.code, error.details) : null
         if (!puzzle || attempt >= 3) throw error
         onHarder?.()
