@@ -343,3 +343,25 @@ def test_two_quick_status_clicks_end_in_the_last_one_on_screen_and_in_the_functi
     page.wait_for_timeout(2500)  # past the slowed first answer
     expect(page.get_by_role("radio", name="Pauze", exact=True)).to_be_checked()
     assert (svc.store.advisor(anna.uid).get().to_dict() or {}).get("status") == "paused"
+
+
+def test_the_question_to_end_a_chat_stays_while_the_visitor_types(
+    page: Page, url: str, api_url: str
+) -> None:
+    # Seen in CI: typing, read and received change the session every few
+    # seconds, and each change redrew the chat's buttons, taking away the
+    # open "Gesprek echt beëindigen?" before the advisor could answer it.
+    anna = create_staff(org="utrecht", name="Anna")
+    c.sign_in(page, url, anna)
+    c.set_status(page, "Online")
+    merel = c.Visitor(api_url, "Merel")
+    panel = c.chat(page, "Merel")
+    expect(panel).to_be_visible(timeout=c.TIMEOUT)
+    panel.get_by_role("button", name="Beëindigen: Merel").click()
+    question = panel.get_by_role("group", name="Gesprek echt beëindigen?")
+    expect(question).to_be_visible()
+    assert merel.call("signal", {"typing": True}).status_code == 200
+    expect(panel.locator(".visitor-typing")).to_be_visible(timeout=c.TIMEOUT)
+    expect(question).to_be_visible()
+    question.get_by_role("button", name="Beëindigen").click()
+    expect(panel.locator("form.registration")).to_be_visible()

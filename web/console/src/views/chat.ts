@@ -98,7 +98,10 @@ export class ChatView {
     this.renderAlert(before.urgent !== s.urgent)
     this.renderNote()
     if (before.state !== s.state) this.renderFooter()
-    this.renderActions()
+    // Not on every change: typing, read and received change the session every
+    // few seconds, and redrawing took away an open "end this chat?" question.
+    if (before.state !== s.state) this.renderActions()
+    else if (before.urgent !== s.urgent) this.parts?.actions.querySelector('.danger')?.setAttribute('aria-pressed', s.urgent ? 'true' : 'false')
   }
 
   private build(): HTMLElement {
