@@ -139,12 +139,24 @@ def language_offer(chat: WaitingChat, *, speakers: Mapping[str, Iterable[str]]) 
 
 def staffing_by_org(advisors: Iterable[tuple[str, int, int]]) -> dict[str, Staffing]:
     """Online capacity and free slots per organisation from (org, capacity, active) rows."""
+    return _staffing(((org,), slots, active) for org, slots, active in advisors)
+
+
+def staffing_by_language(
+    advisors: Iterable[tuple[Iterable[str], int, int]],
+) -> dict[str, Staffing]:
+    """Online capacity and free slots of the advisors who speak each language, nationally."""
+    return _staffing(advisors)
+
+
+def _staffing(advisors: Iterable[tuple[Iterable[str], int, int]]) -> dict[str, Staffing]:
     capacity: dict[str, int] = defaultdict(int)
     free: dict[str, int] = defaultdict(int)
-    for org, slots, active in advisors:
-        capacity[org] += slots
-        free[org] += max(0, slots - active)
-    return {org: Staffing(capacity=capacity[org], free=free[org]) for org in capacity}
+    for keys, slots, active in advisors:
+        for key in set(keys):
+            capacity[key] += slots
+            free[key] += max(0, slots - active)
+    return {key: Staffing(capacity=capacity[key], free=free[key]) for key in capacity}
 
 
 def estimate_wait(*, position: int, staffing: Staffing, mean_chat: timedelta) -> timedelta | None:
@@ -158,6 +170,33 @@ def estimate_wait(*, position: int, staffing: Staffing, mean_chat: timedelta) ->
     if staffing.capacity <= 0:
         return None
     return (position - staffing.free) * mean_chat / staffing.capacity
+
+
+def estimate_reserved_wait(
+    *,
+    position: int,
+    speakers: Staffing,
+    own: Staffing,
+    mean_chat: timedelta,
+    released_in: timedelta,
+) -> timedelta | None:
+    """Expected wait of a chat kept for its language (vtchat.language), or None.
+
+    Whichever comes first: an advisor who speaks it takes it, or the tick
+    releases it to its own organisation after `released_in` and that queue
+    takes it. Its own organisation's free Dutch-only advisors cannot take it
+    before the release, so counting them as for any chat would promise a
+    visitor "0 minutes" for a wait of the whole language wait.
+    """
+    released_in = max(released_in, timedelta(0))  # the tick has not released it yet
+    by_speaker = estimate_wait(position=position, staffing=speakers, mean_chat=mean_chat)
+    after_release = estimate_wait(position=position, staffing=own, mean_chat=mean_chat)
+    waits = [
+        wait
+        for wait in (by_speaker, None if after_release is None else released_in + after_release)
+        if wait is not None
+    ]
+    return min(waits, default=None)
 
 
 def wait_minutes(wait: timedelta | None) -> int | None:

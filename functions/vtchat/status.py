@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from vtchat.models import RegionStatusOut, StatusResponse
-from vtchat.routing import Staffing, estimate_wait, staffing_by_org, wait_minutes
+from vtchat.routing import (
+    Staffing,
+    estimate_wait,
+    staffing_by_language,
+    staffing_by_org,
+    wait_minutes,
+)
 
 if TYPE_CHECKING:
     from vtchat.regions import Directory
@@ -45,6 +51,7 @@ class StatusBoard:
         self._lock = threading.Lock()
         self._response: StatusResponse | None = None
         self._staffing: dict[str, Staffing] = {}
+        self._speakers: dict[str, Staffing] = {}
         self._waiting: Counter[str] = Counter()
         self._built_at = 0.0
         self._hours = {org.id: svc.schedule.describe_hours(org.id) for org in svc.directory}
@@ -73,6 +80,11 @@ class StatusBoard:
         self.current()
         return self._staffing.get(org, Staffing())
 
+    def speaking(self, language: str) -> Staffing:
+        """The online advisors who speak `language`, every organisation together."""
+        self.current()
+        return self._speakers.get(language, Staffing())
+
     def waiting(self, org: str) -> int:
         """Chats waiting for this organisation whose visitor is there, as of the last rebuild.
 
@@ -93,12 +105,15 @@ class StatusBoard:
         )
         online: Counter[str] = Counter()
         rows = []
+        spoken: list[tuple[list[str], int, int]] = []
         for snap in store.query(
-            store.all_online_advisors().select(["org", "capacity", "activeCount"])
+            store.all_online_advisors().select(["org", "capacity", "activeCount", "languages"])
         ):
             org = snap.get("org")
             online[org] += 1
-            rows.append((org, int(snap.get("capacity") or 0), int(snap.get("activeCount") or 0)))
+            slots, active = int(snap.get("capacity") or 0), int(snap.get("activeCount") or 0)
+            rows.append((org, slots, active))
+            spoken.append((list((snap.to_dict() or {}).get("languages") or ["nl"]), slots, active))
         staffing = staffing_by_org(rows)
         regions = []
         for org in svc.directory:
@@ -129,6 +144,7 @@ class StatusBoard:
                 )
             )
         self._staffing = staffing
+        self._speakers = staffing_by_language(spoken)
         self._waiting = waiting
         self._response = StatusResponse(generated_at=now, regions=regions)
         self._built_at = time.monotonic()

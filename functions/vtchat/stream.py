@@ -17,7 +17,7 @@ import queue
 import re
 import time
 from collections.abc import Generator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from google.api_core import exceptions as api_exceptions
 
@@ -27,7 +27,12 @@ from vtchat.errors import BadRequest, NotFound, declare
 from vtchat.fanout import QueueChanged, SignalsChanged
 from vtchat.logs import log
 from vtchat.models import MessageDoc, QueueUpdate, SessionDoc, SignalUpdate, VisitorEvent
-from vtchat.routing import estimate_wait, wait_minutes
+from vtchat.routing import (
+    estimate_reserved_wait,
+    estimate_wait,
+    reserved_language,
+    wait_minutes,
+)
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
 from vtchat.tokens import SessionClaim
@@ -138,6 +143,9 @@ class _QueuePlace:
         self._svc = svc
         self._org = session.org
         self._ticket = session.ticket
+        # Kept for its language (vtchat.language) until the tick releases it.
+        self._language = reserved_language(session)
+        self._language_until = session.language_until
         self._waiting: list[str] | None = None
         self.last_sent: QueueUpdate | None = None
         self.done = session.state != "waiting" or session.ticket is None
@@ -156,16 +164,29 @@ class _QueuePlace:
         place = queueing.position(self._waiting, self._ticket)
         if place is None:
             return None
-        wait = estimate_wait(
-            position=place,
-            staffing=self._svc.status_board.staffing(self._org),
-            mean_chat=self._svc.settings.mean_chat,
-        )
-        update = QueueUpdate(position=place, estimated_wait_minutes=wait_minutes(wait))
+        wait = wait_minutes(self._estimate(place))
+        update = QueueUpdate(position=place, estimated_wait_minutes=wait)
         if update == self.last_sent:
             return None
         self.last_sent = update
         return update
+
+    def released(self) -> None:
+        """The chat is no longer kept for its language: any advisor of its queue may take it."""
+        self._language = None
+
+    def _estimate(self, place: int) -> timedelta | None:
+        board, mean_chat = self._svc.status_board, self._svc.settings.mean_chat
+        own = board.staffing(self._org)
+        if self._language is None or self._language_until is None:
+            return estimate_wait(position=place, staffing=own, mean_chat=mean_chat)
+        return estimate_reserved_wait(
+            position=place,
+            speakers=board.speaking(self._language),
+            own=own,
+            mean_chat=mean_chat,
+            released_in=self._language_until - datetime.now(UTC),
+        )
 
 
 class _AdvisorSignals:
@@ -331,6 +352,11 @@ class _Follower:
             return
         if entry.kind != "system":
             return
+        if entry.event == "language_unmatched":
+            self.place.released()
+            changed = self.place.update()
+            if changed is not None:
+                yield format_queue_update(changed)
         if entry.event in ("assigned", "ended"):
             self.place.done = True
             if self.queue_org is not None:

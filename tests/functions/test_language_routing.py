@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,10 +28,12 @@ from tests.functions.test_fallback import (
     handovers,
     session,
 )
-from tests.support import Functions, everyone_present, read_events
-from vtchat import admin, assignment, availability, housekeeping, lifecycle, relay
+from tests.functions.test_regions_and_status import follow
+from tests.support import Functions, SseEvent, everyone_present, read_events
+from vtchat import admin, assignment, availability, housekeeping, language, lifecycle, relay
 from vtchat.errors import Conflict
 from vtchat.models import AvailabilityRequest, Language, MessageRequest, Staff
+from vtchat.routing import wait_minutes
 from vtchat.services import Services
 
 pytestmark = pytest.mark.emulators
@@ -156,11 +159,41 @@ def test_nobody_speaks_it_in_time_so_its_own_region_takes_it_and_the_visitor_is_
     assert [e.type for e in seen] == ["queued", "language_unmatched", "assigned"]
 
 
+def test_the_visitor_is_not_promised_a_free_dutch_advisor_who_cannot_take_the_chat(
+    functions: Functions, svc: Services
+) -> None:
+    """A Turkish chat with only a free Dutch-only advisor online waits the language wait.
+
+    The estimate counted every advisor of the organisation: "0 minutes" for
+    a chat nobody could take before the tick released it.
+    """
+    online(svc, ORIGIN, "anna")
+    # The instance's board may be an earlier test's, with a Turkish speaker.
+    svc.status_board._built_at = 0.0
+    intake = functions.intake(region=ORIGIN, language="tr")
+    events = follow(functions, intake["token"])
+    wait = svc.settings.language_wait
+    assert next_estimate(events) == wait_minutes(wait)
+
+    # Released to Utrecht (the tick's first step; its pairing has not run):
+    # Anna's free slot is the visitor's now.
+    assert language.release(svc, intake["sessionId"], now=datetime.now(UTC) + wait)
+    assert next_estimate(events) == 0
+
+
+def next_estimate(events: Iterator[SseEvent]) -> int | None:
+    for event in events:
+        if event.type == "queue":
+            minutes = event.data["estimatedWaitMinutes"]
+            return None if minutes is None else int(minutes)
+    raise AssertionError("stream ended")
+
+
 def test_the_release_is_one_conditional_write_that_a_racing_tick_cannot_repeat(
     functions: Functions, svc: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another tick releases the chat between this tick's read and its commit."""
-    from vtchat import language, timeline
+    from vtchat import timeline
 
     chat = turkish(functions)
     later = datetime.now(UTC) + svc.settings.language_wait + timedelta(seconds=1)

@@ -17,11 +17,13 @@ from vtchat.routing import (
     Staffing,
     WaitingChat,
     due_offers,
+    estimate_reserved_wait,
     estimate_wait,
     fallback_regions,
     is_overflowing,
     offer_candidates,
     queue_positions,
+    staffing_by_language,
     wait_minutes,
 )
 from vtchat.schedule import load_schedule
@@ -143,6 +145,46 @@ def test_estimate_wait_is_zero_within_free_slots_and_scales_beyond_them(
 @pytest.mark.parametrize("position", [1, 2, 10])
 def test_estimate_wait_is_unknown_when_nobody_is_online(position: int) -> None:
     assert estimate_wait(position=position, staffing=Staffing(), mean_chat=MEAN) is None
+
+
+FREE = Staffing(capacity=1, free=1)
+FULL = Staffing(capacity=1, free=0)
+FIVE = timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("speakers", "own", "released_in", "expected"),
+    [
+        # Nobody speaks it: a free Dutch-only advisor takes it only after the release.
+        (Staffing(), FREE, FIVE, FIVE),
+        (Staffing(), FULL, FIVE, FIVE + MEAN),
+        # A free speaker somewhere: at once.
+        (FREE, FULL, FIVE, timedelta(0)),
+        # A busy speaker: whichever is sooner, the speaker's next free slot or the release.
+        (FULL, FREE, FIVE, FIVE),
+        (FULL, FREE, MEAN * 2, MEAN),
+        # The reservation ran out but the tick has not released it yet.
+        (Staffing(), FREE, -timedelta(seconds=30), timedelta(0)),
+        # Nobody online at all: unknown.
+        (Staffing(), Staffing(), FIVE, None),
+    ],
+)
+def test_a_chat_kept_for_its_language_waits_for_a_speaker_or_its_release(
+    speakers: Staffing, own: Staffing, released_in: timedelta, expected: timedelta | None
+) -> None:
+    estimate = estimate_reserved_wait(
+        position=1, speakers=speakers, own=own, mean_chat=MEAN, released_in=released_in
+    )
+    assert estimate == expected
+
+
+def test_speakers_are_counted_per_language_across_organisations() -> None:
+    rows = [(["nl", "tr"], 3, 1), (["nl"], 2, 2), (["tr", "ar", "tr"], 1, 0)]
+    assert staffing_by_language(rows) == {
+        "nl": Staffing(capacity=5, free=2),
+        "tr": Staffing(capacity=4, free=3),
+        "ar": Staffing(capacity=1, free=1),
+    }
 
 
 @pytest.mark.parametrize(
