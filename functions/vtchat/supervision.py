@@ -230,7 +230,13 @@ def export(svc: Services, *, staff: Staff, query: AuditQuery, today: date) -> Au
         raise InvalidInput("Te veel regels: kies een kortere periode.", code=AUDIT_TOO_MANY)
     entries = [AuditEntry.model_validate(snap.to_dict() or {}) for snap in snapshots]
     log("INFO", "audit_exported", org=staff.org, count=len(entries))
-    return AuditResponse(org=staff.org, start=start, end=end, entries=entries)
+    return AuditResponse(
+        org=staff.org,
+        start=start,
+        end=end,
+        retention_days=svc.settings.audit_retention.days,
+        entries=entries,
+    )
 
 
 CSV_COLUMNS = ("tijd (UTC)", "medewerker", "uid", "organisatie", "chat", "wat", "waarom")

@@ -26,6 +26,9 @@ import pytest
 import requests
 
 from tests.support import PROJECT, Functions, StaffLogin, create_staff
+from vtchat import supervision
+from vtchat.models import AuditQuery, Staff
+from vtchat.services import Services
 
 pytestmark = pytest.mark.emulators
 
@@ -309,7 +312,7 @@ def test_the_privacy_officer_exports_their_own_organisation_only(
     answer = export(functions, officer, "format=json")
     assert answer.status_code == 200, answer.get_json()
     body = answer.get_json()
-    assert body["org"] == "utrecht"
+    assert (body["org"], body["retentionDays"]) == ("utrecht", svc.settings.audit_retention.days)
     assert [(e["sessionId"], e["what"]) for e in body["entries"]] == [(ours, "opened")]
 
     table = export(functions, officer, "")
@@ -323,6 +326,18 @@ def test_the_privacy_officer_exports_their_own_organisation_only(
 
     too_long = export(functions, officer, "from=2025-01-01&to=2026-06-01")
     assert too_long.get_json()["error"]["code"] == "audit_period"
+
+
+def test_the_export_names_the_retention_the_functions_apply(svc: Any) -> None:
+    """A deployment that keeps the log longer (VTCHAT_AUDIT_RETENTION_DAYS) says so.
+
+    The console showed a fixed 365 days, whatever the functions applied.
+    """
+    longer = Services(svc.settings.model_copy(update={"audit_retention": timedelta(days=730)}))
+    officer = Staff(uid="p", role="supervisor", org="utrecht", display_name="P", privacy=True)
+    today = datetime.now(UTC).date()
+    answer = supervision.export(longer, staff=officer, query=AuditQuery(), today=today)
+    assert answer.retention_days == 730
 
 
 def _guarded(cell: str) -> str:

@@ -92,6 +92,9 @@ class AuditResponse(_Model):
     org: str
     start: date = Field(alias="from")
     end: date = Field(alias="to")
+    # How long an entry is kept (settings.audit_retention): the console says
+    # so, and a deployment may change it.
+    retention_days: int = Field(ge=1)
     entries: list[AuditEntry]
 
 

@@ -659,6 +659,8 @@ export interface components {
              * Format: date
              */
             to: string;
+            /** Retentiondays */
+            retentionDays: number;
             /** Entries */
             entries: components["schemas"]["AuditEntry"][];
         };

@@ -48,6 +48,7 @@ describe('the audit CSV', () => {
     org: 'utrecht',
     from: '2026-11-03',
     to: '2026-12-03',
+    retentionDays: 365,
     entries: [
       { at: '2026-12-02T18:41:30.123456Z', uid: 'u1', name: '=HYPERLINK(1)', org: 'utrecht', sessionId: 's1', what: 'opened', why: 'danger' },
       { at: '2026-12-02T19:00:00+00:00', uid: 'u2', name: 'Sanne; de Vries', org: 'utrecht', sessionId: 's2', what: 'takeover', why: 'takeover' },

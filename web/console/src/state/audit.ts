@@ -76,10 +76,3 @@ export function auditRows(response: AuditResponse): CsvCell[][] {
 export function auditFileName(org: string, period: Period): string {
   return `auditlog-${org.replace(/[^a-z0-9-]/gi, '')}-${period.from}-${period.through}.csv`
 }
-
-/**
- * How long the functions keep an entry: `audit_retention` in
- * functions/vtchat/settings.py (default 365 days; the browser test checks
- * that the two agree). A deployment that changes the setting changes this too.
- */
-export const RETENTION_DAYS = 365

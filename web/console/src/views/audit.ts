@@ -5,7 +5,7 @@
 // entry is drawn, kept in the page or stored on the device.
 import { h } from '../../../shared/dom'
 import { csvLines, downloadCsv } from '../csv'
-import { auditFileName, auditRows, checkPeriod, defaultPeriod, MAX_DAYS, RETENTION_DAYS, type PeriodProblem } from '../state/audit'
+import { auditFileName, auditRows, checkPeriod, defaultPeriod, MAX_DAYS, type PeriodProblem } from '../state/audit'
 import { failure, stringsOf, type Ctx } from './common'
 
 export function auditSection(ctx: Ctx): HTMLElement {
@@ -45,7 +45,8 @@ export function auditSection(ctx: Ctx): HTMLElement {
       // answer lives only in this call.
       const answer = await ctx.api.get('audit', { ...checked.query, format: 'json' })
       downloadCsv(auditFileName(answer.org, period), csvLines(auditRows(answer)))
-      status.textContent = a.done(answer.entries.length)
+      // The retention as the functions apply it (a deployment may change it).
+      status.textContent = `${a.done(answer.entries.length)} ${a.kept(answer.retentionDays)}`
     } catch (err) {
       status.textContent = ''
       // The functions' own Dutch message (audit_period, not_privacy_officer, …).
@@ -70,7 +71,7 @@ export function auditSection(ctx: Ctx): HTMLElement {
     { class: 'audit' },
     h('summary', { text: a.title }),
     h('p', { class: 'note', text: a.explain }),
-    h('p', { class: 'note', text: `${a.kept(RETENTION_DAYS)} ${a.onlyYou}` }),
+    h('p', { class: 'note', text: `${a.keptUntil} ${a.onlyYou}` }),
     controls,
     problem,
     status,
