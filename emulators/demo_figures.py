@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import get_args
 
-from vtchat.evaluation import AMSTERDAM
 from vtchat.models import Advice, ChatRecordDoc, Contact, Gender, Outcome, Referral, Topic
 from vtchat.services import Services
 from vtchat.store import to_doc
+from vtchat.tables import AMSTERDAM
 
 AGE_BANDS = ("<12", "12-15", "16-17", "18-23", "24-30", "31-40", "41-50", "51-64", "65+")
 AGE_WEIGHTS = (1, 4, 4, 6, 7, 6, 4, 2, 1)

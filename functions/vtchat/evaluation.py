@@ -20,24 +20,21 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from vtchat import service_levels
 from vtchat.disclosure import NATION, Cube
 from vtchat.models import LANGUAGES, ChatRecordDoc
+from vtchat.tables import (
+    COMPLEMENT,
+    DEFAULT_MINIMUM,
+    Cell,
+    Table,
+    local,
+    period_of,
+    weeks_between,
+)
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-Period = Literal["week", "month"]
-Cell = str | int | float | None
-# What a suppressed cell shows in an export.
-SUPPRESSED = "<{minimum}"
-# A cell that is not small itself but hidden so that a small one cannot be
-# worked out from a total (complementary suppression); "x" as in CBS tables.
-COMPLEMENT = "x"
-DEFAULT_MINIMUM = 5
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 DURATION_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0-4 min", 0, 5),
@@ -46,48 +43,6 @@ DURATION_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("30-59 min", 30, 60),
     ("60+ min", 60, None),
 )
-
-
-@dataclass(frozen=True)
-class Table:
-    """One report table: a stable name (file name), a Dutch title and header."""
-
-    name: str
-    title: str
-    columns: tuple[str, ...]
-    rows: list[tuple[Cell, ...]]
-    # Cells that were counts below the minimum are None in `rows`.
-    suppressed: int = 0
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def is_whole_month(start: date, end: date) -> bool:
-    """[start, end) is one calendar month: the only range figures are made for."""
-    return start.day == 1 and end == next_month(start)
-
-
-def months_between(start: date, end: date) -> list[date]:
-    """The first day of every calendar month with a day in [start, end)."""
-    first, found = start.replace(day=1), []
-    while first < end:
-        found.append(first)
-        first = next_month(first)
-    return found
-
-
-def local(at: datetime) -> datetime:
-    return at.astimezone(AMSTERDAM)
-
-
-def period_of(at: datetime, period: Period) -> str:
-    day = local(at)
-    if period == "month":
-        return f"{day:%Y-%m}"
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def percentile(values: Sequence[int], q: float) -> float:
@@ -115,17 +70,6 @@ def _by(
 
 def _hidden(cells: Iterable[Cell]) -> int:
     return sum(1 for cell in cells if cell is None or cell == COMPLEMENT)
-
-
-def weeks_between(start: date, end: date) -> list[str]:
-    """Every ISO week with a day in [start, end)."""
-    monday = start - timedelta(days=start.weekday())
-    weeks = []
-    while monday < end:
-        year, week, _ = monday.isocalendar()
-        weeks.append(f"{year}-W{week:02d}")
-        monday += timedelta(days=7)
-    return weeks
 
 
 _SHARES: tuple[tuple[str, str, Callable[[ChatRecordDoc], Iterable[str]]], ...] = (

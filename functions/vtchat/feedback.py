@@ -31,10 +31,10 @@ from google.cloud.firestore_v1 import Increment
 from vtchat.access import current_session
 from vtchat.disclosure import NATION, Cube
 from vtchat.errors import Conflict, NotFound, declare
-from vtchat.evaluation import Cell, Table, period_of
 from vtchat.models import FeedbackCountDoc, FeedbackGivenDoc, FeedbackRequest, FeedbackSaved
 from vtchat.services import Services
 from vtchat.store import from_snapshot, to_doc, where
+from vtchat.tables import Cell, Table, period_of
 from vtchat.tokens import SessionClaim
 
 FEEDBACK_TOO_EARLY = declare(

@@ -13,18 +13,11 @@ from typing import Any
 
 from vtchat import feedback
 from vtchat.errors import NOT_SUPERVISOR, BadRequest, Forbidden, declare
-from vtchat.evaluation import (
-    AMSTERDAM,
-    DEFAULT_MINIMUM,
-    Cell,
-    Table,
-    is_whole_month,
-    month_report,
-    next_month,
-)
+from vtchat.evaluation import month_report
 from vtchat.models import ChatRecordDoc, ReportQuery, ReportResponse, ReportTable, Staff
 from vtchat.services import Services
 from vtchat.store import from_snapshot, where
+from vtchat.tables import AMSTERDAM, DEFAULT_MINIMUM, Cell, Table, is_whole_month, next_month
 
 # The error codes raised here (vtchat.openapi describes them).
 REPORT_PERIOD = declare(

@@ -25,9 +25,9 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from vtchat import evaluation
 from vtchat.disclosure import NATION, Cube
 from vtchat.models import ChatRecordDoc
+from vtchat.tables import COMPLEMENT, Cell, Table, period_of
 
 Band = tuple[str, int, int | None]
 REPLY = "eerste-antwoord"
@@ -73,7 +73,7 @@ def reply_labels() -> list[str]:
 
 
 def _week(record: ChatRecordDoc) -> str:
-    return evaluation.period_of(record.started, "week")
+    return period_of(record.started, "week")
 
 
 def _family(
@@ -123,11 +123,11 @@ def _bands_below(limit: int) -> int:
     return sum(1 for _, _, high in REPLY_BANDS if high is not None and high <= limit)
 
 
-def _hidden(cell: evaluation.Cell) -> bool:
-    return cell is None or cell == evaluation.COMPLEMENT
+def _hidden(cell: Cell) -> bool:
+    return cell is None or cell == COMPLEMENT
 
 
-def _share(cells: Sequence[evaluation.Cell], total: evaluation.Cell) -> float | None:
+def _share(cells: Sequence[Cell], total: Cell) -> float | None:
     if any(_hidden(c) for c in cells) or not isinstance(total, int) or total == 0:
         return None
     return round(100 * sum(c for c in cells if isinstance(c, int)) / total, 1)
@@ -140,15 +140,15 @@ def tables(
     *,
     scope: str,
     minimum: int,
-) -> list[evaluation.Table]:
+) -> list[Table]:
     """The scope's (a region, or NATION) three tables, one row per week.
 
     `records` are the scope's own (for the medians); the counts come from the cube.
     """
     labels = reply_labels()
-    first: list[tuple[evaluation.Cell, ...]] = []
-    within: list[tuple[evaluation.Cell, ...]] = []
-    gave_up: list[tuple[evaluation.Cell, ...]] = []
+    first: list[tuple[Cell, ...]] = []
+    within: list[tuple[Cell, ...]] = []
+    gave_up: list[tuple[Cell, ...]] = []
     hidden = [0, 0, 0]
     for week in weeks:
         offered = cube.cell(("trend-offered", scope, week))
@@ -170,14 +170,14 @@ def tables(
         gave_up.append((week, left, *waits))
         hidden[2] += sum(map(_hidden, [left, *waits]))
     return [
-        evaluation.Table(
+        Table(
             name=REPLY,
             title="Tijd tot het eerste antwoord van de adviseur (vanaf de wachtrij), per week",
             columns=("week", "aangeboden", *labels, "mediaan (min)"),
             rows=first,
             suppressed=hidden[0],
         ),
-        evaluation.Table(
+        Table(
             name="binnen-termijn",
             title="Aandeel van de aangeboden chats met een eerste antwoord binnen 1, 3 en 5 "
             "minuten, per week",
@@ -185,7 +185,7 @@ def tables(
             rows=within,
             suppressed=hidden[1],
         ),
-        evaluation.Table(
+        Table(
             name=GAVE_UP,
             title="Hoe lang bezoekers die het wachten opgaven hadden gewacht, per week",
             columns=("week", "weg tijdens wachten", *_labels(GAVE_UP_BANDS)),

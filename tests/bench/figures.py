@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from emulators.demo_figures import seed_figures
 
 from vtchat import report
-from vtchat.evaluation import next_month
 from vtchat.models import ReportQuery, Staff
 from vtchat.services import services
+from vtchat.tables import next_month
 
 # One calendar month per request (the only range the API gives): the last
 # one that is over, nationally and for one region, and the twelve months of a

@@ -15,9 +15,9 @@ import pytest
 
 from tests.support import Functions, create_staff
 from vtchat import feedback, report, tokens
-from vtchat.evaluation import AMSTERDAM, period_of
 from vtchat.models import FeedbackCountDoc
 from vtchat.store import FEEDBACK, FEEDBACK_GIVEN, to_doc
+from vtchat.tables import AMSTERDAM, period_of
 
 pytestmark = pytest.mark.emulators
 

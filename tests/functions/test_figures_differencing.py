@@ -18,8 +18,8 @@ import pytest
 
 from tests.support import create_staff
 from tests.unit.test_evaluation import T0, record
-from vtchat.evaluation import AMSTERDAM, next_month
 from vtchat.store import to_doc
+from vtchat.tables import AMSTERDAM, next_month
 
 pytestmark = pytest.mark.emulators
 

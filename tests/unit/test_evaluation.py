@@ -8,19 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from vtchat.evaluation import (
-    Cell,
-    Table,
-    cube_of,
-    is_whole_month,
-    months_between,
-    percentile,
-    report,
-    settlement,
-    weeks_between,
-)
+from vtchat.evaluation import cube_of, percentile, report, settlement
 from vtchat.models import ChatRecordDoc
 from vtchat.report import write_csv
+from vtchat.tables import Cell, Table, is_whole_month, months_between, weeks_between
 
 # Tuesday 3 November 2026, 10:00 in Amsterdam (09:00 UTC).
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)

@@ -7,9 +7,10 @@ from typing import Any
 
 from tests.unit.test_evaluation import T0, record
 from vtchat import records as chat_records
-from vtchat.evaluation import Table, report
+from vtchat.evaluation import report
 from vtchat.models import ChatRecordDoc
 from vtchat.service_levels import GAVE_UP_BANDS, NO_REPLY, REPLY_BANDS, band, reply_band
+from vtchat.tables import Table
 
 START, END = date(2026, 11, 1), date(2026, 12, 1)
 WEEK = "2026-W45"  # T0 is Tuesday 3 November 2026

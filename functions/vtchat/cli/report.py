@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from vtchat.evaluation import (
+from vtchat.report import month_tables
+from vtchat.services import operator_services
+from vtchat.tables import (
     AMSTERDAM,
     DEFAULT_MINIMUM,
     SUPPRESSED,
@@ -32,8 +34,6 @@ from vtchat.evaluation import (
     months_between,
     next_month,
 )
-from vtchat.report import month_tables
-from vtchat.services import operator_services
 
 # A spreadsheet reads a field that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
