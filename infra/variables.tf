@@ -124,7 +124,7 @@ variable "limits" {
 }
 
 variable "app_check_enforced" {
-  description = "Whether App Check is enforced: the intake function requires a token (VTCHAT_APP_CHECK=on) and Firestore and Auth refuse requests without one. Only a test environment may switch it off."
+  description = "Whether App Check is enforced: staff calls to the functions need the console's token (VTCHAT_APP_CHECK=on) and Firestore and Auth refuse requests without one; the visitor's calls never need one. Only a test environment may switch it off."
   type        = bool
   default     = true
 }

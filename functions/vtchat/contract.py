@@ -81,8 +81,16 @@ VISITOR_SCHEME = "visitorSession"
 STAFF_SCHEME = "advisorIdToken"
 
 
-# A staff token refused for its account's sake (vtchat.services.verify_staff).
-STAFF_ACCOUNT_ERRORS = ("staff_revoked", "staff_disabled", "second_factor_required", "not_staff")
+# A staff token refused for its account's sake (vtchat.services.verify_staff),
+# or a staff call that did not come from the console (App Check, vtchat.http).
+STAFF_ACCOUNT_ERRORS = (
+    "staff_revoked",
+    "staff_disabled",
+    "second_factor_required",
+    "not_staff",
+    "app_check_missing",
+    "app_check_invalid",
+)
 
 # The error codes each kind of caller can meet before the handler's own work.
 AUDIENCE_ERRORS: Mapping[Audience, tuple[str, ...]] = {

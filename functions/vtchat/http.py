@@ -38,7 +38,7 @@ from vtchat.errors import (
 )
 from vtchat.logs import log
 from vtchat.models import PushEnvelope, Staff
-from vtchat.services import Services
+from vtchat.services import FROM_ELSEWHERE, Services
 
 # The error codes raised here (vtchat.openapi describes them).
 APP_CHECK_MISSING = declare(
@@ -175,16 +175,21 @@ APP_CHECK_HEADER = "X-Firebase-AppCheck"
 
 
 def require_app_check(svc: Services, request: Request) -> None:
-    """In production an intake must come from our own widget (App Check)."""
+    """In production a staff call must come from our own console (App Check).
+
+    The console sends its App Check token with every call, as Firebase's
+    guide for a backend of one's own describes
+    (https://firebase.google.com/docs/app-check/custom-resource-backend): an
+    ID token taken from a staff member's browser is then of no use to a
+    script elsewhere, as it already is against Firestore and Auth, which
+    enforce App Check themselves (infra/identity.tf). Off on the emulators,
+    which have no App Check (web/console/src/appcheck.ts).
+    """
     if not svc.settings.app_check:
         return
     token = request.headers.get(APP_CHECK_HEADER, "").strip()
     if not token or len(token) > 4096:
-        raise Unauthenticated(
-            "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
-            "Veilig Thuis: 0800 2000.",
-            code=APP_CHECK_MISSING,
-        )
+        raise Unauthenticated(FROM_ELSEWHERE, code=APP_CHECK_MISSING)
     svc.verify_app_check(token)
 
 
@@ -204,6 +209,7 @@ def staff_identity(svc: Services, request: Request) -> Staff:
     token = bearer_token(request)
     if tokens.is_session_token(token):
         raise Unauthenticated("Meld je aan als medewerker.", code=STAFF_ONLY)
+    require_app_check(svc, request)
     return svc.verify_staff(token)
 
 
@@ -218,6 +224,7 @@ def caller(svc: Services, request: Request) -> tokens.SessionClaim | Staff:
     token = bearer_token(request)
     if tokens.is_session_token(token):
         return tokens.verify(key=svc.session_key, previous=svc.previous_session_key, token=token)
+    require_app_check(svc, request)
     return svc.verify_staff(token)
 
 

@@ -316,9 +316,9 @@ def build_document() -> dict[str, Any]:
                 '`{"error": {"code", "message", "fields"?, "details"?}}` with a stable '
                 "`code` and a Dutch `message` shown to the user as it is. Operations marked "
                 "`x-internal` are Pub/Sub push endpoints, not for browsers. The visitor's "
-                "intake is protected by a proof of work (`GET /api/challenge`), not App Check; "
-                "`app_check_missing` and `app_check_invalid` are reserved for staff calls "
-                "once the console sends App Check tokens, and no entry point answers them yet."
+                "intake is protected by a proof of work (`GET /api/challenge`), not App Check. "
+                "Staff calls carry the console's App Check token in `X-Firebase-AppCheck` "
+                "where App Check is enforced (`app_check_missing`, `app_check_invalid`)."
             ),
         },
         "paths": paths,

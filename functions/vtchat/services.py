@@ -32,6 +32,11 @@ from vtchat.status import StatusBoard
 from vtchat.store import Store
 
 # The error codes raised here (vtchat.openapi describes them).
+# What a staff call without a genuine App Check token is told.
+FROM_ELSEWHERE = (
+    "Dit verzoek kwam niet van de console van Veilig Thuis. Herlaad de console en "
+    "probeer het opnieuw."
+)
 APP_CHECK_INVALID = declare(
     "app_check_invalid",
     Unauthenticated,
@@ -142,20 +147,17 @@ class Services:
         )
 
     def verify_app_check(self, token: str) -> None:
-        """Refuse an intake whose App Check token is not genuine.
+        """Refuse a staff call whose App Check token is not genuine (vtchat.http).
 
         Only when Google's signing keys cannot be fetched at all (a network
-        failure) does the intake go ahead, logged: a visitor must not be turned
-        away for our provider's hiccup, and the intake budget still holds. Every
-        other key problem, an unknown key id above all, is the token's: PyJWT
-        raises the same PyJWKClientError for a `kid` the caller made up, so
-        treating that class as an outage let any invented token in.
+        failure) does the call go ahead, logged: an advisor must not be cut
+        off from running chats for our provider's hiccup, and the ID token
+        with its second factor still holds. Every other key problem, an
+        unknown key id above all, is the token's: PyJWT raises the same
+        PyJWKClientError for a `kid` the caller made up, so treating that
+        class as an outage let any invented token in.
         """
-        refusal = Unauthenticated(
-            "De chat kon niet worden gestart vanaf deze pagina. Herlaad de pagina, of bel "
-            "Veilig Thuis: 0800 2000.",
-            code=APP_CHECK_INVALID,
-        )
+        refusal = Unauthenticated(FROM_ELSEWHERE, code=APP_CHECK_INVALID)
         try:
             # Garbage is refused here, before any key fetch or client set-up.
             header = jwt.get_unverified_header(token)

@@ -12,13 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from flask import Request
-from werkzeug.test import EnvironBuilder
 
 from tests.support import Functions, create_staff, everyone_present, new_id, read_events
 from vtchat import availability, expiry, housekeeping, intake, lifecycle, presence, relay
-from vtchat.errors import Busy, Conflict, RateLimited, Unauthenticated
-from vtchat.http import require_app_check
+from vtchat.errors import Busy, Conflict, RateLimited
 from vtchat.models import AvailabilityRequest, IntakeRequest, MessageRequest, Staff
 from vtchat.services import Services
 from vtchat.settings import INTAKE_CEILING, settings
@@ -339,21 +336,6 @@ def test_advisors_are_not_limited_by_the_visitor_budget(svc: Services) -> None:
 
 
 # --- App Check --------------------------------------------------------------------------
-
-
-def _request(headers: dict[str, str]) -> Request:
-    return Request(EnvironBuilder(method="POST", headers=list(headers.items())).get_environ())
-
-
-def test_app_check_guards_intake_when_switched_on(svc: Services) -> None:
-    guarded = tuned(app_check=True)
-    require_app_check(svc, _request({}))  # off on the emulators
-    with pytest.raises(Unauthenticated) as missing:
-        require_app_check(guarded, _request({}))
-    assert missing.value.code == "app_check_missing"
-    with pytest.raises(Unauthenticated) as forged:
-        require_app_check(guarded, _request({"X-Firebase-AppCheck": "not.a.token"}))
-    assert forged.value.code == "app_check_invalid"
 
 
 def test_settings_switch_app_check_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:

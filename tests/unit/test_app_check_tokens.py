@@ -1,4 +1,4 @@
-"""App Check on intake, played as an attacker against keys this test serves itself.
+"""App Check on staff calls (vtchat.http), played as an attacker against keys of our own.
 
 firebase-admin fetches App Check's signing keys from a JWKS URL; here that URL
 is a local server with a key pair made for the test, so real verification runs
@@ -110,9 +110,12 @@ def test_the_issue_s_own_forgery_is_refused(monkeypatch: pytest.MonkeyPatch, jwk
         svc.verify_app_check(forged)
 
 
-def test_keys_that_cannot_be_fetched_let_a_visitor_through(
+def test_keys_that_cannot_be_fetched_let_staff_through(
     monkeypatch: pytest.MonkeyPatch, key: rsa.RSAPrivateKey
 ) -> None:
-    """An outage of Google's key endpoint is ours, not the visitor's (logged)."""
+    """An outage of Google's key endpoint is ours, not the advisor's (logged).
+
+    The ID token with its second factor still holds.
+    """
     svc = _services(monkeypatch, f"http://127.0.0.1:{free_port()}/v1/jwks")
     svc.verify_app_check(_token(key, project=svc.settings.project_id))

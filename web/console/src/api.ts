@@ -15,19 +15,27 @@ export class Api {
   /** Told when the functions refuse this account itself; the app signs out. */
   onRefused: ((err: ApiError) => void) | null = null
 
+  /**
+   * `appCheck` gives the page's App Check token (appcheck.ts), sent with every
+   * call: where App Check is enforced the functions refuse a staff call
+   * without one (vtchat.http.require_app_check). None on the emulators.
+   */
   constructor(
     private readonly base: string,
     private readonly auth: Auth,
+    private readonly appCheck: () => Promise<string | null> = async () => null,
   ) {}
 
   /** POST to an endpoint: its typed answer, or the ApiError. */
   async call<N extends Endpoint>(name: N, body: RequestOf<N>): Promise<ResponseOf<N>> {
-    return this.watch(call(this.base, 'POST', name, { body, token: await this.token() }))
+    const [token, appCheck] = await Promise.all([this.token(), this.appCheck()])
+    return this.watch(call(this.base, 'POST', name, { body, token, appCheck }))
   }
 
   /** GET an endpoint, with its query parameters if it has any. */
   async get<N extends Endpoint>(name: N, query?: CallOptions<N, 'GET'>['query']): Promise<ResponseOf<N, 'GET'>> {
-    return this.watch(call(this.base, 'GET', name, { query, token: await this.token() }))
+    const [token, appCheck] = await Promise.all([this.token(), this.appCheck()])
+    return this.watch(call(this.base, 'GET', name, { query, token, appCheck }))
   }
 
   private async watch<T>(answer: Promise<T>): Promise<T> {

@@ -14,7 +14,7 @@
 // make no network call to Google, and what cannot be tested locally is said in
 // docs/deploy.md.
 import type { FirebaseApp } from 'firebase/app'
-import { ReCaptchaEnterpriseProvider, initializeAppCheck, type AppCheck } from 'firebase/app-check'
+import { ReCaptchaEnterpriseProvider, getToken, initializeAppCheck, type AppCheck } from 'firebase/app-check'
 
 export type AppCheckPlan =
   | { kind: 'off'; reason: 'emulators' }
@@ -45,4 +45,22 @@ export function startAppCheck(app: FirebaseApp, plan: AppCheckPlan): AppCheck | 
     provider: new ReCaptchaEnterpriseProvider(plan.siteKey),
     isTokenAutoRefreshEnabled: true,
   })
+}
+
+/**
+ * The token for the functions' calls (api.ts), or null without App Check.
+ * A token that cannot be had is sent as none: the functions then answer
+ * `app_check_missing` with a Dutch message the console shows, rather than the
+ * call failing here without a word.
+ */
+export function appCheckTokens(appCheck: AppCheck | null): () => Promise<string | null> {
+  if (!appCheck) return async () => null
+  return async () => {
+    try {
+      return (await getToken(appCheck, false)).token
+    } catch (err) {
+      console.error('App Check token unavailable', err)
+      return null
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { connectAuthEmulator, inMemoryPersistence, initializeAuth } from 'fireba
 import { connectFirestoreEmulator, getFirestore } from 'firebase/firestore'
 import { Api } from './api'
 import { ConsoleApp } from './app'
-import { appCheckPlan, startAppCheck } from './appcheck'
+import { appCheckPlan, appCheckTokens, startAppCheck } from './appcheck'
 import './console.css'
 
 const root = document.getElementById('console')
@@ -27,7 +27,7 @@ const app = initializeApp({
   ...(data.appId ? { appId: data.appId } : {}),
 })
 // Before Auth and Firestore: their requests carry its token from the first on.
-startAppCheck(app, appCheckPlan({ emulated: Boolean(emulators?.auth), siteKey: data.appCheckSiteKey, appId: data.appId }))
+const appCheck = startAppCheck(app, appCheckPlan({ emulated: Boolean(emulators?.auth), siteKey: data.appCheckSiteKey, appId: data.appId }))
 const auth = initializeAuth(app, { persistence: inMemoryPersistence })
 const db = getFirestore(app)
 if (emulators?.auth) {
@@ -45,7 +45,7 @@ const idle = Number(data.idleMinutes ?? '10')
 new ConsoleApp(root, {
   auth,
   db,
-  api: new Api((data.api ?? '/api').replace(/\/+$/, ''), auth),
+  api: new Api((data.api ?? '/api').replace(/\/+$/, ''), auth, appCheckTokens(appCheck)),
   idleMinutes: Number.isFinite(idle) && idle > 0 ? idle : 10,
   lang: data.lang === 'en' ? 'en' : 'nl',
   // On the emulators the second factor is SMS (no TOTP there) and only asked

@@ -23,6 +23,14 @@ describe('the typed call', () => {
     expect(JSON.parse(init.body as string)).toEqual({ sessionId: 's', messageId: 'm', text: 'hoi' })
   })
 
+  it("sends the console's App Check token in the header Firebase's guide names", async () => {
+    const fetch = answer(200, '{"tables": []}')
+    await call('/api', 'GET', 'report', { token: 't', appCheck: 'ac' })
+    expect(fetch.mock.calls[0]![1].headers).toEqual({ Authorization: 'Bearer t', 'X-Firebase-AppCheck': 'ac' })
+    await call('/api', 'GET', 'report', { token: 't', appCheck: null })
+    expect(fetch.mock.calls[1]![1].headers).toEqual({ Authorization: 'Bearer t' })
+  })
+
   it('puts the query in the URL and sends no body or token it was not given', async () => {
     const fetch = answer(200, '{"tables": []}')
     await call('/api', 'GET', 'report', { query: { from: '2026-01-01', org: undefined } })

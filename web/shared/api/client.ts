@@ -47,6 +47,8 @@ export interface CallOptions<N extends Endpoint, M extends Method> {
   token?: string | null
   /** For the last call as the page goes away (a leave on pagehide). */
   keepalive?: boolean
+  /** The console's App Check token, where App Check runs (never the widget's: it has none). */
+  appCheck?: string | null
 }
 
 /**
@@ -59,10 +61,11 @@ export async function call<M extends Method, N extends Endpoint>(
   name: N,
   options: CallOptions<N, M> = {},
 ): Promise<ResponseOf<N, M>> {
-  const { body, query, token, keepalive } = options
+  const { body, query, token, keepalive, appCheck } = options
   const headers: Record<string, string> = {}
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
+  if (appCheck) headers['X-Firebase-AppCheck'] = appCheck
   const pairs = Object.entries(query ?? {}).filter((e): e is [string, string] => e[1] != null)
   const search = pairs.length ? `?${new URLSearchParams(pairs)}` : ''
   let response: Response

@@ -1990,6 +1990,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -2308,6 +2310,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -2633,6 +2637,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -2789,6 +2795,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -2921,6 +2929,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -3079,6 +3089,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -3610,6 +3622,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -3774,6 +3788,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -3950,6 +3966,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4085,6 +4103,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4179,6 +4199,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4269,6 +4291,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4397,6 +4421,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4521,6 +4547,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4629,6 +4657,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4773,6 +4803,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -4918,6 +4950,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -5076,6 +5110,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -5219,6 +5255,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
@@ -5365,6 +5403,8 @@ export interface operations {
              *     - `unauthenticated`: the Firebase ID token is invalid or expired
              *     - `staff_revoked`: the account's sessions were revoked after this sign-in
              *     - `staff_disabled`: the staff account is disabled or deleted
+             *     - `app_check_missing`: no App Check token (only when App Check is enforced)
+             *     - `app_check_invalid`: the App Check token is invalid (only when enforced)
              */
             401: {
                 headers: {
