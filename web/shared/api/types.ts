@@ -176,6 +176,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Opening hours, queue and wait per region */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisations and their referral lists */
+        get: operations["regions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This description of the API (OpenAPI 3.1) */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/availability": {
         parameters: {
             query?: never;
@@ -221,80 +272,6 @@ export interface paths {
         put?: never;
         /** The advisor ends a chat */
         post: operations["end"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Opening hours, queue and wait per region */
-        get: operations["status"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/regions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The organisations and their referral lists */
-        get: operations["regions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/offer": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * A fall-back offer pushed to one organisation
-         * @description Pushed by each organisation's subscription to the fall-back offers topic. Any 2xx acknowledges; 400 and 503 are retried, then dead-lettered.
-         */
-        post: operations["offer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/tick": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The housekeeping tick
-         * @description Pushed from the tick topic, which Cloud Scheduler publishes to every minute: expiry, re-offers and after-hours notices.
-         */
-        post: operations["tick"];
         delete?: never;
         options?: never;
         head?: never;
@@ -572,17 +549,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/openapi": {
+    "/api/offer": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** This description of the API (OpenAPI 3.1) */
-        get: operations["openapi"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * A fall-back offer pushed to one organisation
+         * @description Pushed by each organisation's subscription to the fall-back offers topic. Any 2xx acknowledges; 400 and 503 are retried, then dead-lettered.
+         */
+        post: operations["offer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The housekeeping tick
+         * @description Pushed from the tick topic, which Cloud Scheduler publishes to every minute: expiry, re-offers and after-hours notices.
+         */
+        post: operations["tick"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2748,6 +2748,159 @@ export interface operations {
             };
         };
     };
+    status: {
+        parameters: {
+            query?: {
+                /** @description Only this region (an organisation id). */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    /** @description Browsers and the CDN may keep this answer briefly. */
+                    "Cache-Control"?: "public, max-age=5, stale-while-revalidate=30";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `region_unknown`: no such region
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    regions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    /** @description Browsers and the CDN may keep this answer briefly. */
+                    "Cache-Control"?: "public, max-age=3600, stale-while-revalidate=21600";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionsResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    /** @description Browsers and the CDN may keep this answer briefly. */
+                    "Cache-Control"?: "public, max-age=3600, stale-while-revalidate=21600";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     availability: {
         parameters: {
             query?: never;
@@ -3176,391 +3329,6 @@ export interface operations {
             };
             /**
              * @description Error codes:
-             *     - `contention`: busy: transactions kept aborting; retry shortly
-             *     - `unavailable`: a dependency is unavailable
-             */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    status: {
-        parameters: {
-            query?: {
-                /** @description Only this region (an organisation id). */
-                region?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done. */
-            200: {
-                headers: {
-                    /** @description Browsers and the CDN may keep this answer briefly. */
-                    "Cache-Control"?: "public, max-age=5, stale-while-revalidate=30";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StatusResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `region_unknown`: no such region
-             */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `internal`: an unexpected failure (no details)
-             */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `unavailable`: a dependency is unavailable
-             */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    regions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Done. */
-            200: {
-                headers: {
-                    /** @description Browsers and the CDN may keep this answer briefly. */
-                    "Cache-Control"?: "public, max-age=3600, stale-while-revalidate=21600";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegionsResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `internal`: an unexpected failure (no details)
-             */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `unavailable`: a dependency is unavailable
-             */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    offer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "message": {
-                 *         "data": "eyJzZXNzaW9uSWQiOiAiWngzYVAwcUw5bVIydFY3d1kxYkMiLCAicm91bmQiOiAxLCAicmVnaW9uIjogInV0cmVjaHQiLCAiY2FuZGlkYXRlcyI6IFsiZmxldm9sYW5kIl19",
-                 *         "messageId": "1"
-                 *       },
-                 *       "subscription": "projects/demo-vtchat/subscriptions/fallback-offers.flevoland"
-                 *     }
-                 */
-                "application/json": components["schemas"]["PushEnvelope"];
-            };
-        };
-        responses: {
-            /** @description Done (acknowledged). */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /**
-             * @description Error codes:
-             *     - `invalid_push`: the push message data is not base64
-             *     - `invalid_json`: the body is not a JSON object
-             *     - `unknown_subscription`: the push comes from no organisation's subscription
-             *     - `invalid_offer`: the pushed offer is malformed
-             */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_token_missing`: a push without a bearer token (when push auth is on)
-             *     - `push_token_invalid`: the push token is not Google's, expired, or for another audience
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_wrong_account`: the push token is not our push service account's
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `payload_too_large`: the body exceeds 32 KiB
-             */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `unsupported_media_type`: the body is not sent as application/json
-             */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
-             */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `internal`: an unexpected failure (no details)
-             */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_keys_unavailable`: Google's keys could not be fetched; Pub/Sub retries
-             *     - `push_not_configured`: push auth is on without an audience for this function
-             *     - `contention`: busy: transactions kept aborting; retry shortly
-             *     - `unavailable`: a dependency is unavailable
-             */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    tick: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "message": {
-                 *         "data": "",
-                 *         "messageId": "2"
-                 *       },
-                 *       "subscription": "projects/demo-vtchat/subscriptions/tick.housekeeping"
-                 *     }
-                 */
-                "application/json": components["schemas"]["PushEnvelope"];
-            };
-        };
-        responses: {
-            /** @description Done (acknowledged). */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /**
-             * @description Error codes:
-             *     - `invalid_push`: the push message data is not base64
-             *     - `invalid_json`: the body is not a JSON object
-             */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_token_missing`: a push without a bearer token (when push auth is on)
-             *     - `push_token_invalid`: the push token is not Google's, expired, or for another audience
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_wrong_account`: the push token is not our push service account's
-             */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `not_found`: no such chat (any more)
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `payload_too_large`: the body exceeds 32 KiB
-             */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `unsupported_media_type`: the body is not sent as application/json
-             */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
-             */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `internal`: an unexpected failure (no details)
-             */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /**
-             * @description Error codes:
-             *     - `push_keys_unavailable`: Google's keys could not be fetched; Pub/Sub retries
-             *     - `push_not_configured`: push auth is on without an audience for this function
              *     - `contention`: busy: transactions kept aborting; retry shortly
              *     - `unavailable`: a dependency is unavailable
              */
@@ -5468,24 +5236,109 @@ export interface operations {
             };
         };
     };
-    openapi: {
+    offer: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": {
+                 *         "data": "eyJzZXNzaW9uSWQiOiAiWngzYVAwcUw5bVIydFY3d1kxYkMiLCAicm91bmQiOiAxLCAicmVnaW9uIjogInV0cmVjaHQiLCAiY2FuZGlkYXRlcyI6IFsiZmxldm9sYW5kIl19",
+                 *         "messageId": "1"
+                 *       },
+                 *       "subscription": "projects/demo-vtchat/subscriptions/fallback-offers.flevoland"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PushEnvelope"];
+            };
+        };
         responses: {
-            /** @description Done. */
-            200: {
+            /** @description Done (acknowledged). */
+            204: {
                 headers: {
-                    /** @description Browsers and the CDN may keep this answer briefly. */
-                    "Cache-Control"?: "public, max-age=3600, stale-while-revalidate=21600";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_push`: the push message data is not base64
+             *     - `invalid_json`: the body is not a JSON object
+             *     - `unknown_subscription`: the push comes from no organisation's subscription
+             *     - `invalid_offer`: the pushed offer is malformed
+             */
+            400: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OpenApiDocument"];
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `push_token_missing`: a push without a bearer token (when push auth is on)
+             *     - `push_token_invalid`: the push token is not Google's, expired, or for another audience
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `push_wrong_account`: the push token is not our push service account's
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /**
@@ -5502,6 +5355,153 @@ export interface operations {
             };
             /**
              * @description Error codes:
+             *     - `push_keys_unavailable`: Google's keys could not be fetched; Pub/Sub retries
+             *     - `push_not_configured`: push auth is on without an audience for this function
+             *     - `contention`: busy: transactions kept aborting; retry shortly
+             *     - `unavailable`: a dependency is unavailable
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tick: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": {
+                 *         "data": "",
+                 *         "messageId": "2"
+                 *       },
+                 *       "subscription": "projects/demo-vtchat/subscriptions/tick.housekeeping"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PushEnvelope"];
+            };
+        };
+        responses: {
+            /** @description Done (acknowledged). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_push`: the push message data is not base64
+             *     - `invalid_json`: the body is not a JSON object
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `push_token_missing`: a push without a bearer token (when push auth is on)
+             *     - `push_token_invalid`: the push token is not Google's, expired, or for another audience
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `push_wrong_account`: the push token is not our push service account's
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `not_found`: no such chat (any more)
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `payload_too_large`: the body exceeds 32 KiB
+             */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `unsupported_media_type`: the body is not sent as application/json
+             */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `invalid_input`: a field is wrong; `fields` maps each to a Dutch message
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `internal`: an unexpected failure (no details)
+             */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description Error codes:
+             *     - `push_keys_unavailable`: Google's keys could not be fetched; Pub/Sub retries
+             *     - `push_not_configured`: push auth is on without an audience for this function
+             *     - `contention`: busy: transactions kept aborting; retry shortly
              *     - `unavailable`: a dependency is unavailable
              */
             503: {
