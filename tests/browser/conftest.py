@@ -25,6 +25,7 @@ import requests
 
 from tests.processes import free_port
 from tests.support import ROOT, StaffLogin, create_staff, wait_until
+from vtchat.store import where
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
@@ -221,7 +222,7 @@ class AdvisorClient:
 
         def active() -> list[str]:
             query = self.svc.store.client.collection("sessions").where(
-                "advisorUid", "==", self.login.uid
+                filter=where("advisorUid", "==", self.login.uid)
             )
             return [d.id for d in query.stream() if d.to_dict().get("state") == "active"]
 

@@ -30,6 +30,7 @@ from vtchat import housekeeping, intake, presence, proof
 from vtchat.errors import Busy, ProofRequired
 from vtchat.models import ChallengeResponse, IntakeRequest
 from vtchat.services import Services
+from vtchat.store import where
 
 pytestmark = pytest.mark.emulators
 
@@ -129,10 +130,8 @@ def test_a_solved_puzzle_starts_one_chat_only(functions: Functions) -> None:
 
 
 def sessions_named(svc: Services, nickname: str) -> list[str]:
-    return [
-        s.id
-        for s in svc.store.client.collection("sessions").where("nickname", "==", nickname).get()
-    ]
+    named = svc.store.client.collection("sessions").where(filter=where("nickname", "==", nickname))
+    return [s.id for s in named.get()]
 
 
 def test_a_retried_intake_gets_the_same_chat_not_a_second(
