@@ -2,6 +2,7 @@
 // never after a takeover elsewhere, answers kept, one step at a time.
 import { describe, expect, it } from 'vitest'
 import type { SessionGrant } from './api'
+import { applyEvent } from './events'
 import * as S from './state'
 
 const grant: SessionGrant = {
@@ -21,7 +22,7 @@ describe('the word afterwards', () => {
     const chat = running()
     expect(feedback(chat)?.step).toBe('none')
     expect(feedback(S.feedbackAnswered(chat, 'helpful', 'yes'))?.answers).toEqual({})
-    const ended = S.applyEvent(chat, { id: 5, type: 'ended', data: { endedBy: 'advisor' } })
+    const ended = applyEvent(chat, { id: 5, type: 'ended', data: { endedBy: 'advisor' } })
     expect(feedback(ended)).toEqual({ step: 'asking', answers: {} })
     // The token leaves the state; session.ts keeps it for this one call.
     expect(ended.conversation?.grant.token).toBe('')
@@ -50,7 +51,7 @@ describe('the word afterwards', () => {
 
   it('is not asked again when the end is told twice', () => {
     const skipped = S.feedbackStep(S.ended(running(), 'visitor'), 'skipped')
-    const again = S.applyEvent(skipped, { id: 9, type: 'ended', data: { endedBy: 'visitor' } })
+    const again = applyEvent(skipped, { id: 9, type: 'ended', data: { endedBy: 'visitor' } })
     expect(feedback(again)?.step).toBe('skipped')
   })
 })

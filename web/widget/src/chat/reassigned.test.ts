@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionGrant } from './api'
 import { noteText } from './components'
+import { applyEvent } from './events'
 import * as S from './state'
 import { ar } from '../i18n/ar'
 import { en } from '../i18n/en'
@@ -25,9 +26,9 @@ const ev = (type: string, data: Record<string, unknown> = {}): S.StreamEvent => 
 
 describe('a chat passed to a colleague', () => {
   it('waits again, first in line, with one calm note however often the entry comes', () => {
-    const chatting = [ev('assigned', { advisorName: 'Anna' })].reduce(S.applyEvent, S.started({ ...S.initialState, open: true }, grant, false))
+    const chatting = [ev('assigned', { advisorName: 'Anna' })].reduce(applyEvent, S.started({ ...S.initialState, open: true }, grant, false))
     const told = ev('reassigned', { seq: 3, advisorName: 'Anna' })
-    const state = [told, told].reduce(S.applyEvent, chatting)
+    const state = [told, told].reduce(applyEvent, chatting)
     expect(state.conversation?.phase).toBe('waiting')
     expect(state.conversation?.advisor).toBeNull()
     const notes = state.conversation?.entries.filter((e) => e.note) ?? []

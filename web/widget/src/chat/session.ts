@@ -6,6 +6,7 @@ import { Api, ApiError, uuid4, type SessionGrant } from './api'
 import { Signaller } from './signaller'
 import { paused, receivedSeq, typingStale, TYPING_SHOWN_MS } from './signals'
 import { EventStream } from './sse'
+import { applyEvent } from './events'
 import * as S from './state'
 import type { Store } from './store'
 
@@ -82,7 +83,7 @@ export class Sessions {
       // Never `${api}/stream`: that path is a Hosting rewrite, which buffers.
       stream: new EventStream(grant.streamUrl ?? '', grant.token, {
         onEvent: (event) => {
-          if (this.run === run) store.update(S.applyEvent, event)
+          if (this.run === run) store.update(applyEvent, event)
         },
         onConnection: (connected) => {
           if (this.run === run) store.update(S.connection, connected)

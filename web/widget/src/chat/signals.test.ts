@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionGrant } from './api'
 import * as G from './signals'
+import { applyEvent } from './events'
 import * as S from './state'
 
 const grant: SessionGrant = {
@@ -19,10 +20,10 @@ const advisorSays = (seq: number, text = 'Hoi'): S.StreamEvent => ev('message', 
 
 function chatting(open = true): S.ChatState {
   const state = S.started({ ...S.initialState, open }, grant, false)
-  return S.applyEvent(state, ev('assigned', { advisorName: 'Anna', orgName: 'VT Utrecht' }))
+  return applyEvent(state, ev('assigned', { advisorName: 'Anna', orgName: 'VT Utrecht' }))
 }
 
-const run = (state: S.ChatState, ...events: S.StreamEvent[]): S.ChatState => events.reduce(S.applyEvent, state)
+const run = (state: S.ChatState, ...events: S.StreamEvent[]): S.ChatState => events.reduce(applyEvent, state)
 const sig = (state: S.ChatState): G.AdvisorSignals => state.conversation!.signals
 
 describe('the advisor typing', () => {

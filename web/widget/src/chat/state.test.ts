@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionGrant } from './api'
+import { applyEvent } from './events'
 import * as S from './state'
 
 const grant: SessionGrant = {
@@ -21,7 +22,7 @@ function waiting(open = true): S.ChatState {
 }
 
 function run(state: S.ChatState, ...events: S.StreamEvent[]): S.ChatState {
-  return events.reduce(S.applyEvent, state)
+  return events.reduce(applyEvent, state)
 }
 
 describe('screens before a chat', () => {
