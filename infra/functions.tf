@@ -6,9 +6,9 @@
 # - public  = true: called by browsers through the Firebase Hosting rewrites
 #   /api/<name> (hosting.tf). Hosting forwards requests without Google
 #   credentials, so these Cloud Run services grant roles/run.invoker to
-#   allUsers; each function authenticates its caller itself (App Check token
-#   on intake, the session token of the visitor, the Firebase ID token of
-#   staff, see vtchat/http.py).
+#   allUsers; each function authenticates its caller itself (the session
+#   token of the visitor, the Firebase ID token and the console's App Check
+#   token of staff, see vtchat/http.py).
 # - public  = false: invoked only by Pub/Sub push with an OIDC token of the
 #   push service account (pubsub.tf); nobody else holds run.invoker.
 #
@@ -50,7 +50,7 @@ locals {
   function_environment = merge(
     {
       GOOGLE_CLOUD_PROJECT      = var.project_id
-      VTCHAT_APP_CHECK          = var.app_check_enforced ? "on" : "off"
+      VTCHAT_APP_CHECK          = var.app_check_enforced ? var.functions_app_check : "off"
       VTCHAT_STREAM_MAX_MINUTES = tostring(var.stream_max_minutes)
       VTCHAT_STREAM_URL         = local.stream_url
       # The topics' storage policy is enforced in transit: publish in-region.

@@ -124,9 +124,20 @@ variable "limits" {
 }
 
 variable "app_check_enforced" {
-  description = "Whether App Check is enforced: staff calls to the functions need the console's token (VTCHAT_APP_CHECK=on) and Firestore and Auth refuse requests without one; the visitor's calls never need one. Only a test environment may switch it off."
+  description = "Whether App Check is enforced: Firestore and Auth refuse requests without a token, and the functions check staff calls as functions_app_check says; the visitor's calls never need one. Only a test environment may switch it off."
   type        = bool
   default     = true
+}
+
+variable "functions_app_check" {
+  description = "How the functions treat a staff call without a genuine App Check token while app_check_enforced: \"on\" refuses it (401), \"monitor\" answers it and logs app_check_would_refuse, for the roll-out (docs/deploy.md section 6)."
+  type        = string
+  default     = "on"
+
+  validation {
+    condition     = contains(["on", "monitor"], var.functions_app_check)
+    error_message = "functions_app_check must be \"on\" or \"monitor\"."
+  }
 }
 
 variable "session_key_secret_version" {

@@ -26,10 +26,10 @@ from vtchat import service_levels
 from vtchat.disclosure import NATION, Cube
 from vtchat.models import LANGUAGES, ChatRecordDoc
 from vtchat.tables import (
-    COMPLEMENT,
     DEFAULT_MINIMUM,
     Cell,
     Table,
+    hidden_count,
     local,
     period_of,
     weeks_between,
@@ -66,10 +66,6 @@ def _by(
     for record in records:
         groups[key(record)].append(record)
     return dict(sorted(groups.items()))
-
-
-def _hidden(cells: Iterable[Cell]) -> int:
-    return sum(1 for cell in cells if cell is None or cell == COMPLEMENT)
 
 
 _SHARES: tuple[tuple[str, str, Callable[[ChatRecordDoc], Iterable[str]]], ...] = (
@@ -165,7 +161,7 @@ def summary(
             _over(waits, lambda v: percentile(v, 0.9), minimum),
             _over(durations, statistics.median, minimum),
         ]
-        hidden += _hidden(counts) + sum(
+        hidden += hidden_count(counts) + sum(
             1
             for values, f in zip((waits, waits, durations), figures, strict=True)
             if values and f is None
@@ -209,7 +205,7 @@ def trend(cube: Cube, weeks: Sequence[str], *, scope: str) -> Table:
         title="Chats per week (trend)",
         columns=("week", "aangeboden", "beantwoord", "weg tijdens wachten"),
         rows=rows,
-        suppressed=sum(_hidden(row[1:]) for row in rows),
+        suppressed=sum(hidden_count(row[1:]) for row in rows),
     )
 
 
@@ -224,7 +220,7 @@ def duration_distribution(cube: Cube, buckets: Sequence[str], *, regions: Sequen
         title="Duur van beantwoorde chats per regio",
         columns=("regio", *buckets),
         rows=rows,
-        suppressed=sum(_hidden(row[1:]) for row in rows),
+        suppressed=sum(hidden_count(row[1:]) for row in rows),
     )
 
 
@@ -240,7 +236,7 @@ def pattern(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> tupl
         ]
         tables.append(
             Table(name=name, title=title, columns=(column, "chats"), rows=rows,
-                  suppressed=sum(_hidden(row[1:]) for row in rows))
+                  suppressed=sum(hidden_count(row[1:]) for row in rows))
         )  # fmt: skip
     return tables[0], tables[1]
 
@@ -256,7 +252,7 @@ def languages(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> Ta
         title="Chats per taal",
         columns=("taal", "chats"),
         rows=rows,
-        suppressed=sum(_hidden(row[1:]) for row in rows),
+        suppressed=sum(hidden_count(row[1:]) for row in rows),
     )
 
 
@@ -277,7 +273,7 @@ def shares(cube: Cube, categories: dict[str, list[str]], *, scope: str) -> list[
             rows.append((value, shown, share))
         tables.append(
             Table(name=name, title=title, columns=("waarde", "aantal", "aandeel (%)"), rows=rows,
-                  suppressed=sum(_hidden(row[1:2]) for row in rows))
+                  suppressed=sum(hidden_count(row[1:2]) for row in rows))
         )  # fmt: skip
     return tables
 

@@ -179,18 +179,27 @@ def require_app_check(svc: Services, request: Request) -> None:
 
     The console sends its App Check token with every call, as Firebase's
     guide for a backend of one's own describes
-    (https://firebase.google.com/docs/app-check/custom-resource-backend): an
-    ID token taken from a staff member's browser is then of no use to a
-    script elsewhere, as it already is against Firestore and Auth, which
-    enforce App Check themselves (infra/identity.tf). Off on the emulators,
-    which have no App Check (web/console/src/appcheck.ts).
+    (https://firebase.google.com/docs/app-check/custom-resource-backend), and
+    Firestore and Auth ask for it themselves (infra/identity.tf). A script
+    with a staff member's ID or refresh token alone gets nothing; one that
+    lifted an App Check token too can replay it only until it expires (an
+    hour by default), since a new one needs reCAPTCHA in a real console page.
+    Off on the emulators, which have no App Check (web/console/src/appcheck.ts);
+    "monitor" only logs what it would refuse.
     """
-    if not svc.settings.app_check:
+    mode = svc.settings.app_check
+    if mode == "off":
         return
-    token = request.headers.get(APP_CHECK_HEADER, "").strip()
-    if not token or len(token) > 4096:
-        raise Unauthenticated(FROM_ELSEWHERE, code=APP_CHECK_MISSING)
-    svc.verify_app_check(token)
+    try:
+        token = request.headers.get(APP_CHECK_HEADER, "").strip()
+        if not token or len(token) > 4096:
+            raise Unauthenticated(FROM_ELSEWHERE, code=APP_CHECK_MISSING)
+        svc.verify_app_check(token)
+    except Unauthenticated as refused:
+        if mode == "on":
+            raise
+        # The roll-out's trial: what enforcement would refuse, refused nothing.
+        log("WARNING", "app_check_would_refuse", reason=refused.code)
 
 
 def visitor_claim(

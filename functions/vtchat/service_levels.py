@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from vtchat.disclosure import NATION, Cube
 from vtchat.models import ChatRecordDoc
-from vtchat.tables import COMPLEMENT, Cell, Table, period_of
+from vtchat.tables import Cell, Table, is_hidden, period_of
 
 Band = tuple[str, int, int | None]
 REPLY = "eerste-antwoord"
@@ -123,12 +123,8 @@ def _bands_below(limit: int) -> int:
     return sum(1 for _, _, high in REPLY_BANDS if high is not None and high <= limit)
 
 
-def _hidden(cell: Cell) -> bool:
-    return cell is None or cell == COMPLEMENT
-
-
 def _share(cells: Sequence[Cell], total: Cell) -> float | None:
-    if any(_hidden(c) for c in cells) or not isinstance(total, int) or total == 0:
+    if any(is_hidden(c) for c in cells) or not isinstance(total, int) or total == 0:
         return None
     return round(100 * sum(c for c in cells if isinstance(c, int)) / total, 1)
 
@@ -160,15 +156,15 @@ def tables(
         ]
         median = round(statistics.median(minutes), 1) if len(minutes) >= minimum else None
         first.append((week, offered, *cells, median))
-        hidden[0] += sum(map(_hidden, [offered, *cells])) + (bool(minutes) and median is None)
+        hidden[0] += sum(map(is_hidden, [offered, *cells])) + (bool(minutes) and median is None)
         shares = [_share(cells[: _bands_below(limit)], offered) for limit in WITHIN]
         within.append((week, offered, *shares))
         # A share is missing only when a count under it is hidden (or nothing was offered).
-        hidden[1] += _hidden(offered) + (offered != 0) * sum(s is None for s in shares)
+        hidden[1] += is_hidden(offered) + (offered != 0) * sum(s is None for s in shares)
         left = cube.cell(("trend-left", scope, week))
         waits = [cube.cell((GAVE_UP, scope, f"{week}|{b}")) for b in _labels(GAVE_UP_BANDS)]
         gave_up.append((week, left, *waits))
-        hidden[2] += sum(map(_hidden, [left, *waits]))
+        hidden[2] += sum(map(is_hidden, [left, *waits]))
     return [
         Table(
             name=REPLY,

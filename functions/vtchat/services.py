@@ -31,12 +31,13 @@ from vtchat.settings import INTAKE_CEILING, Settings, load_settings, settings
 from vtchat.status import StatusBoard
 from vtchat.store import Store
 
-# The error codes raised here (vtchat.openapi describes them).
 # What a staff call without a genuine App Check token is told.
 FROM_ELSEWHERE = (
     "Dit verzoek kwam niet van de console van Veilig Thuis. Herlaad de console en "
     "probeer het opnieuw."
 )
+
+# The error codes raised here (vtchat.openapi describes them).
 APP_CHECK_INVALID = declare(
     "app_check_invalid",
     Unauthenticated,

@@ -12,7 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
@@ -131,8 +131,10 @@ class Settings(BaseModel):
     # never a Firebase Hosting rewrite, which would buffer the stream
     # (docs/platform.md). Required in production; the local stack sets it.
     stream_url: str | None = Field(default=None, max_length=300, pattern=r"^https?://[^\s?#]+$")
-    # App Check on intake: on in production, off on the emulators.
-    app_check: bool = True
+    # App Check on staff calls (vtchat.http.require_app_check): on in
+    # production, off on the emulators; "monitor" verifies and logs what it
+    # would refuse without refusing, for the roll-out (docs/deploy.md).
+    app_check: Literal["on", "monitor", "off"] = "on"
     # Pub/Sub's regional endpoint: required when the topics' storage policy is
     # enforced in transit (infra/pubsub.tf); None for the global one.
     pubsub_endpoint: str | None = Field(default=None, max_length=200)
@@ -267,9 +269,9 @@ def load_settings(*, operator: bool = False) -> Settings:
     if audit_days := os.environ.get("VTCHAT_AUDIT_RETENTION_DAYS"):
         overrides["audit_retention"] = timedelta(days=int(audit_days))
     app_check = os.environ.get("VTCHAT_APP_CHECK", "off" if emulated else "on").lower()
-    if app_check not in _SWITCHES:
-        raise ValueError(f"VTCHAT_APP_CHECK must be 'on' or 'off', not {app_check!r}")
-    overrides["app_check"] = _SWITCHES[app_check]
+    if app_check not in ("on", "monitor", "off"):
+        raise ValueError(f"VTCHAT_APP_CHECK must be 'on', 'monitor' or 'off', not {app_check!r}")
+    overrides["app_check"] = app_check
     overrides["push_auth"] = _switch("VTCHAT_PUSH_AUTH", default=not emulated)
     overrides["staff_second_factor"] = _switch("VTCHAT_STAFF_SECOND_FACTOR", default=not emulated)
     if push_account := os.environ.get("VTCHAT_PUSH_SERVICE_ACCOUNT"):

@@ -171,7 +171,7 @@ class _QueuePlace:
         self.last_sent = update
         return update
 
-    def released(self) -> None:
+    def release(self) -> None:
         """The chat is no longer kept for its language: any advisor of its queue may take it."""
         self._language = None
 
@@ -353,7 +353,7 @@ class _Follower:
         if entry.kind != "system":
             return
         if entry.event == "language_unmatched":
-            self.place.released()
+            self.place.release()
             changed = self.place.update()
             if changed is not None:
                 yield format_queue_update(changed)

@@ -9,6 +9,7 @@ here knows about records.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -22,6 +23,16 @@ SUPPRESSED = "<{minimum}"
 # A cell that is not small itself but hidden so that a small one cannot be
 # worked out from a total (complementary suppression); "x" as in CBS tables.
 COMPLEMENT = "x"
+
+
+def is_hidden(cell: Cell) -> bool:
+    """A count not shown: small (None) or hidden with it (COMPLEMENT)."""
+    return cell is None or cell == COMPLEMENT
+
+
+def hidden_count(cells: Iterable[Cell]) -> int:
+    return sum(1 for cell in cells if is_hidden(cell))
+
 
 DEFAULT_MINIMUM = 5
 

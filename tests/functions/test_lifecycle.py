@@ -335,20 +335,6 @@ def test_advisors_are_not_limited_by_the_visitor_budget(svc: Services) -> None:
             send(svc, chat, "en ik ook")
 
 
-# --- App Check --------------------------------------------------------------------------
-
-
-def test_settings_switch_app_check_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vtchat.settings import load_settings
-
-    assert load_settings().app_check is False  # emulated
-    monkeypatch.setenv("VTCHAT_APP_CHECK", "on")
-    assert load_settings().app_check is True
-    monkeypatch.setenv("VTCHAT_APP_CHECK", "maybe")
-    with pytest.raises(ValueError, match="VTCHAT_APP_CHECK"):
-        load_settings()
-
-
 def test_overdue_chats_are_ended_by_the_tick(svc: Services) -> None:
     long_ago = datetime.now(UTC) - svc.settings.session_max_lifetime - timedelta(minutes=1)
     chat = start(svc, now=long_ago)

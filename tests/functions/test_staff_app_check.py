@@ -18,6 +18,7 @@ was answered.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -25,6 +26,7 @@ import pytest
 
 from tests.support import Functions, StaffLogin, create_staff
 from vtchat.services import Services
+from vtchat.settings import load_settings
 
 pytestmark = pytest.mark.emulators
 
@@ -35,7 +37,7 @@ FORGED = "not.a.token"
 @pytest.fixture
 def enforced(svc: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
     """The in-process functions' services, enforcing App Check as in production."""
-    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": True}))
+    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": "on"}))
     return svc
 
 
@@ -92,3 +94,28 @@ def test_without_enforcement_the_emulators_console_needs_none(functions: Functio
     anna = create_staff(org=ORG)
     answer = functions.client("texts").get("/", headers=_headers(anna, None))
     assert answer.status_code == 200
+
+
+def test_monitor_answers_and_logs_what_it_would_refuse(
+    functions: Functions, svc: Services, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """The roll-out's trial (docs/deploy.md): nobody refused, each would-be refusal logged."""
+    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": "monitor"}))
+    anna = create_staff(org=ORG)
+    capsys.readouterr()
+    for app_check in (None, FORGED):
+        answer = functions.client("texts").get("/", headers=_headers(anna, app_check))
+        assert answer.status_code == 200
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    would = [e["reason"] for e in logged if e.get("message") == "app_check_would_refuse"]
+    assert would == ["app_check_missing", "app_check_invalid"]
+
+
+def test_settings_switch_app_check_by_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().app_check == "off"  # emulated
+    for mode in ("on", "monitor", "off"):
+        monkeypatch.setenv("VTCHAT_APP_CHECK", mode)
+        assert load_settings().app_check == mode
+    monkeypatch.setenv("VTCHAT_APP_CHECK", "maybe")
+    with pytest.raises(ValueError, match="VTCHAT_APP_CHECK"):
+        load_settings()

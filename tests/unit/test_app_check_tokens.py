@@ -57,7 +57,7 @@ def _services(monkeypatch: pytest.MonkeyPatch, jwks: str) -> Services:
     firebase_admin.initialize_app(
         _NoCredential(), options={"projectId": project}, name=f"vtchat-{project}"
     )
-    config = Settings(project_id=project, emulated=True, session_key="k" * 32, app_check=True)
+    config = Settings(project_id=project, emulated=True, session_key="k" * 32, app_check="on")
     return Services(config)
 
 

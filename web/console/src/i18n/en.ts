@@ -302,7 +302,7 @@ export const en: Strings = {
     title: 'Audit log',
     explain:
       "Your organisation's audit log records when someone other than the chat's own advisor opened a chat: reading along, stopping, a note, taking over or assigning. Each line says who it was (name and account id), which chat (the chat id), when and why. Never what was said in the chat: no messages, no notes, no nickname.",
-    keptUntil: 'Each line is deleted automatically after a fixed retention period; the download tells you how long it is. Days and times are in UTC.',
+    keptNote: 'Each line is deleted automatically after a fixed retention period; the download tells you how long it is. Days and times are in UTC.',
     kept: (days: number) => `Each line is deleted automatically after ${days} days.`,
     onlyYou: "Only a privacy officer of your organisation can download this, and only your own organisation's lines. The file is then on your computer: keep it safe and delete it when you no longer need it.",
     from: 'From',

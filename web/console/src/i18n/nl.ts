@@ -300,7 +300,7 @@ export const nl = {
     title: 'Auditlog',
     explain:
       'Het auditlog van je organisatie legt vast wanneer iemand anders dan de eigen adviseur een chat opende: meelezen, stoppen met meelezen, een notitie, overnemen of toewijzen. Per regel staat erin wie het was (naam en account-id), welke chat (het chat-id), wanneer en waarom. Nooit de inhoud van een chat: geen berichten, geen notities, geen bijnaam.',
-    keptUntil: 'Elke regel wordt na een vaste bewaartermijn vanzelf gewist; bij het downloaden zie je hoe lang die is. Dagen en tijden zijn in UTC.',
+    keptNote: 'Elke regel wordt na een vaste bewaartermijn vanzelf gewist; bij het downloaden zie je hoe lang die is. Dagen en tijden zijn in UTC.',
     kept: (days: number) => `Elke regel wordt na ${days} dagen vanzelf gewist.`,
     onlyYou: 'Alleen een privacyfunctionaris van je organisatie kan dit downloaden, en alleen de regels van je eigen organisatie. Het bestand staat daarna op je computer: bewaar het veilig en verwijder het als je het niet meer nodig hebt.',
     from: 'Van',

@@ -71,7 +71,7 @@ export function auditSection(ctx: Ctx): HTMLElement {
     { class: 'audit' },
     h('summary', { text: a.title }),
     h('p', { class: 'note', text: a.explain }),
-    h('p', { class: 'note', text: `${a.keptUntil} ${a.onlyYou}` }),
+    h('p', { class: 'note', text: `${a.keptNote} ${a.onlyYou}` }),
     controls,
     problem,
     status,
