@@ -187,6 +187,10 @@ def estimate_reserved_wait(
     takes it. Its own organisation's free Dutch-only advisors cannot take it
     before the release, so counting them as for any chat would promise a
     visitor "0 minutes" for a wait of the whole language wait.
+
+    An approximation, like every estimate here: the chat's place is in its
+    own organisation's queue, while the speakers elsewhere also serve their
+    own queues; the release bounds it either way.
     """
     released_in = max(released_in, timedelta(0))  # the tick has not released it yet
     by_speaker = estimate_wait(position=position, staffing=speakers, mean_chat=mean_chat)
