@@ -127,6 +127,11 @@ variable "app_check_enforced" {
   description = "Whether App Check is enforced: Firestore and Auth refuse requests without a token, and the functions check staff calls as functions_app_check says; the visitor's calls never need one. Only a test environment may switch it off."
   type        = bool
   default     = true
+
+  validation {
+    condition     = var.app_check_enforced || var.environment == "test"
+    error_message = "App Check may be switched off only in the test environment."
+  }
 }
 
 variable "functions_app_check" {

@@ -782,3 +782,12 @@ def test_custom_domains_are_optional_and_their_dns_records_are_output() -> None:
     assert domain["wait_dns_verification"] is False
     outputs = {name for block in _tf("outputs.tf")["output"] for name in block}
     assert {"custom_domain_dns_records", "custom_domain_states"} <= outputs
+
+
+def test_app_check_can_be_off_only_in_the_test_environment() -> None:
+    """prod.tfvars says true; the variable refuses false anywhere but test."""
+    (rule,) = _variable("app_check_enforced")["validation"]
+    condition = re.sub(r"\s+", " ", rule["condition"])
+    assert 'var.app_check_enforced || var.environment == "test"' in condition
+    (mode,) = _variable("functions_app_check")["validation"]
+    assert '["on", "monitor"]' in mode["condition"], "never off while App Check is enforced"
