@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from emulators import functions_plan, serve_functions
+from emulators.functions_plan import HOSTING_TIMEOUT_SECONDS
 from pydantic import ValidationError
 
 from tests.unit.test_infra_contract import INFRA, ROOT, _index_file, _locals, _queries, _resources
@@ -91,6 +92,14 @@ def test_no_streaming_function_sits_behind_a_hosting_rewrite() -> None:
         assert TABLE[name]["hosting"] is False, f"{name}: Hosting buffers streamed responses"
     hosted = _locals("hosting.tf")["hosted_functions"]
     assert "f.hosting" in hosted
+
+
+def test_no_function_behind_hosting_may_run_longer_than_hosting_waits() -> None:
+    """Hosting answers 504 after 60 s (docs/platform.md): a longer timeout only
+    lets the function work on for nobody (report and audit had 120 s)."""
+    for name, spec in TABLE.items():
+        if spec["hosting"]:
+            assert spec["timeout_seconds"] <= HOSTING_TIMEOUT_SECONDS, name
 
 
 def test_the_stream_url_is_the_stream_function_itself() -> None:
