@@ -195,12 +195,9 @@ def estimate_reserved_wait(
     released_in = max(released_in, timedelta(0))  # the tick has not released it yet
     by_speaker = estimate_wait(position=position, staffing=speakers, mean_chat=mean_chat)
     after_release = estimate_wait(position=position, staffing=own, mean_chat=mean_chat)
-    waits = [
-        wait
-        for wait in (by_speaker, None if after_release is None else released_in + after_release)
-        if wait is not None
-    ]
-    return min(waits, default=None)
+    if after_release is not None:
+        after_release += released_in
+    return min((w for w in (by_speaker, after_release) if w is not None), default=None)
 
 
 def wait_minutes(wait: timedelta | None) -> int | None:

@@ -23,6 +23,7 @@ SUPPRESSED = "<{minimum}"
 # A cell that is not small itself but hidden so that a small one cannot be
 # worked out from a total (complementary suppression); "x" as in CBS tables.
 COMPLEMENT = "x"
+DEFAULT_MINIMUM = 5
 
 
 def is_hidden(cell: Cell) -> bool:
@@ -32,9 +33,6 @@ def is_hidden(cell: Cell) -> bool:
 
 def hidden_count(cells: Iterable[Cell]) -> int:
     return sum(1 for cell in cells if is_hidden(cell))
-
-
-DEFAULT_MINIMUM = 5
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,7 @@ def local(at: datetime) -> datetime:
 
 def period_of(at: datetime, period: Period) -> str:
     day = local(at)
-    if period == "month":
-        return f"{day:%Y-%m}"
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{day:%Y-%m}" if period == "month" else _iso_week(day)
 
 
 def weeks_between(start: date, end: date) -> list[str]:
@@ -84,7 +79,12 @@ def weeks_between(start: date, end: date) -> list[str]:
     monday = start - timedelta(days=start.weekday())
     weeks = []
     while monday < end:
-        year, week, _ = monday.isocalendar()
-        weeks.append(f"{year}-W{week:02d}")
+        weeks.append(_iso_week(monday))
         monday += timedelta(days=7)
     return weeks
+
+
+def _iso_week(day: date) -> str:
+    """The label of the ISO week `day` falls in, e.g. "2026-W49"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"

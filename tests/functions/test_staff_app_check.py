@@ -34,11 +34,16 @@ ORG = "utrecht"
 FORGED = "not.a.token"
 
 
+def _switch(svc: Services, monkeypatch: pytest.MonkeyPatch, mode: str) -> Services:
+    """The in-process functions' services with App Check `on` or `monitor`."""
+    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": mode}))
+    return svc
+
+
 @pytest.fixture
 def enforced(svc: Services, monkeypatch: pytest.MonkeyPatch) -> Services:
-    """The in-process functions' services, enforcing App Check as in production."""
-    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": "on"}))
-    return svc
+    """Enforcing App Check as in production."""
+    return _switch(svc, monkeypatch, "on")
 
 
 def _headers(staff: StaffLogin, app_check: str | None) -> dict[str, str]:
@@ -100,7 +105,7 @@ def test_monitor_answers_and_logs_what_it_would_refuse(
     functions: Functions, svc: Services, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     """The roll-out's trial (docs/deploy.md): nobody refused, each would-be refusal logged."""
-    monkeypatch.setattr(svc, "settings", svc.settings.model_copy(update={"app_check": "monitor"}))
+    _switch(svc, monkeypatch, "monitor")
     anna = create_staff(org=ORG)
     capsys.readouterr()
     for app_check in (None, FORGED):

@@ -28,14 +28,12 @@ export class Api {
 
   /** POST to an endpoint: its typed answer, or the ApiError. */
   async call<N extends Endpoint>(name: N, body: RequestOf<N>): Promise<ResponseOf<N>> {
-    const [token, appCheck] = await Promise.all([this.token(), this.appCheck()])
-    return this.watch(call(this.base, 'POST', name, { body, token, appCheck }))
+    return this.watch(call(this.base, 'POST', name, { body, ...(await this.credentials()) }))
   }
 
   /** GET an endpoint, with its query parameters if it has any. */
   async get<N extends Endpoint>(name: N, query?: CallOptions<N, 'GET'>['query']): Promise<ResponseOf<N, 'GET'>> {
-    const [token, appCheck] = await Promise.all([this.token(), this.appCheck()])
-    return this.watch(call(this.base, 'GET', name, { query, token, appCheck }))
+    return this.watch(call(this.base, 'GET', name, { query, ...(await this.credentials()) }))
   }
 
   private async watch<T>(answer: Promise<T>): Promise<T> {
@@ -47,7 +45,9 @@ export class Api {
     }
   }
 
-  private async token(): Promise<string | null> {
-    return (await this.auth.currentUser?.getIdToken()) ?? null
+  /** The ID token and the App Check token, fetched together (both usually cached). */
+  private async credentials(): Promise<{ token: string | null; appCheck: string | null }> {
+    const [token, appCheck] = await Promise.all([this.auth.currentUser?.getIdToken() ?? null, this.appCheck()])
+    return { token: token ?? null, appCheck }
   }
 }
